@@ -1,0 +1,35 @@
+// Commands that belong to no single feature: the log and the environment check. Also the
+// Models view, which lists registered models once the registry exists (empty until then,
+// so its welcome content shows).
+import * as vscode from 'vscode';
+import type { Feature } from './index';
+import { runCli } from '../cli';
+import { formatDoctor, type DoctorReport } from '../../core/env/doctor';
+
+export const foundationFeature: Feature = {
+  name: 'foundation',
+  register(s) {
+    s.registerCommand('tunix.showLog', () => s.log.show(true));
+    s.registerCommand('tunix.doctor', async () => {
+        const db = s.databasePath();
+        const report = await vscode.window.withProgress(
+          { location: vscode.ProgressLocation.Notification, title: 'Tunix: checking the environment…', cancellable: true },
+          async (_p, token) => {
+            const args = ['doctor', '--json', ...(db ? ['--db', db] : [])];
+            const result = await runCli(s.distDir, args, { token });
+            if (result.code !== 0) throw new Error(result.stderr.trim() || `tunix-rt doctor exited with ${result.code}`);
+            return JSON.parse(result.stdout) as DoctorReport;
+          },
+        );
+        s.log.info('Environment check:\n' + formatDoctor(report));
+        const chosen = report.backends.find((b) => b.name === report.autoBackend);
+        const pick = await vscode.window.showInformationMessage(
+          `Tunix RT ${report.version} on Node ${report.node}: training will use "${report.autoBackend}" (${chosen?.engine ?? ''}).`,
+          'Show Details',
+        );
+        if (pick) s.log.show(true);
+    });
+    // Until the model registry lands, the Models view is empty and shows its welcome content.
+    s.track(vscode.window.createTreeView('tunix.models', { treeDataProvider: { getChildren: () => [], getTreeItem: (e: vscode.TreeItem) => e } }));
+  },
+};

@@ -1,0 +1,11 @@
+// The features of the extension, each registering its own commands, views and listeners.
+// One folder or file per feature (the DVC extension's layout); they share only services.
+import type { ExtensionContextServices } from '../services';
+import { foundationFeature } from './foundation';
+
+export interface Feature {
+  name: string;
+  register(services: ExtensionContextServices): void;
+}
+
+export const FEATURES: Feature[] = [foundationFeature];
