@@ -105,7 +105,17 @@ if (watch) {
   console.log(`watching ${active.length} bundles`);
 } else {
   const started = Date.now();
-  await Promise.all(active.map((b) => esbuild.build(b)));
+  // Test and bench files build one bundle each, so one broken test file does not stop the
+  // others from building; every failure is still reported and fails the build.
+  const perFile = active.flatMap((b) =>
+    b.outdir === 'out/test' || b.outdir === 'out/bench' ? b.entryPoints.map((e) => ({ ...b, entryPoints: [e] })) : [b],
+  );
+  const results = await Promise.allSettled(perFile.map((b) => esbuild.build(b)));
+  const failed = results.filter((r) => r.status === 'rejected');
+  if (failed.length) {
+    console.error(`${failed.length} bundle(s) failed to build`);
+    process.exitCode = 1;
+  }
   if (existsSync('dist/cli.js')) chmodSync('dist/cli.js', 0o755);
   console.log(`built ${active.length} bundles in ${Date.now() - started} ms (${relative('.', 'dist')}/, out/)`);
 }
