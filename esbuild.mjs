@@ -50,6 +50,8 @@ function copyAssets() {
   cpSync('node_modules/@vscode/codicons/dist/codicon.css', 'dist/webview/codicon.css');
   cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
   if (existsSync('node_modules/uplot/dist/uPlot.min.css')) cpSync('node_modules/uplot/dist/uPlot.min.css', 'dist/webview/uPlot.min.css');
+  // The trace schema (jsonValidation) and the diagnostics docs the Problems panel links to ship in dist/.
+  for (const f of ['schemas/trace.schema.json', 'docs/diagnostics.md']) if (existsSync(f)) cpSync(f, join('dist', f));
 }
 
 const nodeCjs = { ...common, platform: 'node', format: 'cjs' };
@@ -58,6 +60,8 @@ const builds = [
   { ...nodeCjs, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...nodeCjs, entryPoints: ['src/trainer/main.ts'], outfile: 'dist/trainer.js' },
   { ...nodeCjs, entryPoints: ['src/core/trace/validateWorker.ts'], outfile: 'dist/validateWorker.js' },
+  // Leads a training run's process group and records how the trainer ended (src/core/run/launcher.ts).
+  { ...nodeCjs, entryPoints: ['src/core/run/launcherMain.ts'], outfile: 'dist/launcher.js' },
 ];
 const webviews = webviewEntries();
 if (webviews.length) {

@@ -2,5 +2,16 @@
 // command here (one line) and keeps its code in its own file.
 import type { CliCommand } from '../command';
 import { doctorCommand } from './doctor';
+import { generateCommand } from './generate';
+import { datasetCommand } from './dataset';
+import { demoCommand } from './demo';
+import { validateCommand } from './validate';
+import { importCommand } from './import';
+import { tracesCommand } from './traces';
+import { evalCommand } from './eval';
+import { leaderboardCommand } from './leaderboard';
+import { baselineCommand } from './baseline';
+import { trainCommand } from './train';
+import { runsCommand } from './runs';
 
-export const COMMANDS: CliCommand[] = [doctorCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, generateCommand, datasetCommand, demoCommand, validateCommand, importCommand, tracesCommand, evalCommand, leaderboardCommand, baselineCommand, trainCommand, runsCommand];

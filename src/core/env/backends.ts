@@ -49,6 +49,26 @@ export function findTfjsWasmDir(): string | undefined {
   return undefined;
 }
 
+/**
+ * NVIDIA GPUs the driver exposes (Linux: /proc/driver/nvidia/gpus/<bus id>/information);
+ * an empty list where there is no driver. On other systems a present device node counts.
+ */
+export function nvidiaGpus(): string[] {
+  const root = '/proc/driver/nvidia/gpus';
+  try {
+    return fs.readdirSync(root).map((bus) => {
+      try {
+        const info = fs.readFileSync(path.join(root, bus, 'information'), 'utf8');
+        return /Model:\s*(.+)/.exec(info)?.[1]?.trim() ?? bus;
+      } catch {
+        return bus;
+      }
+    });
+  } catch {
+    return fs.existsSync('/dev/nvidia0') ? ['/dev/nvidia0'] : [];
+  }
+}
+
 export interface DetectOptions {
   /** Also ask the WebGPU package for an adapter (loads a native library; ~1 s). */
   probeWebGpu?: boolean;
@@ -59,11 +79,16 @@ export async function detectBackends(opts: DetectOptions = {}): Promise<BackendS
   const roots = opts.extraModuleRoots ?? [];
   const out: BackendStatus[] = [];
   const gpuPkg = optionalResolve('@tensorflow/tfjs-node-gpu', roots);
+  const gpus = gpuPkg ? nvidiaGpus() : [];
   out.push({
     name: 'gpu',
     engine: '@tensorflow/tfjs-node-gpu (CUDA)',
-    available: !!gpuPkg,
-    detail: gpuPkg ? `installed at ${path.dirname(gpuPkg)}` : 'not installed (needs CUDA 11.2 + cuDNN 8.1; `npm install @tensorflow/tfjs-node-gpu` where the internet is reachable)',
+    available: !!gpuPkg && gpus.length > 0,
+    detail: !gpuPkg
+      ? 'not installed (needs CUDA 11.2 + cuDNN 8.1; `npm install @tensorflow/tfjs-node-gpu` where the internet is reachable)'
+      : gpus.length
+        ? `installed at ${path.dirname(gpuPkg)}; NVIDIA GPU: ${gpus.join(', ')}`
+        : `installed at ${path.dirname(gpuPkg)}, but no NVIDIA GPU is visible (no /proc/driver/nvidia/gpus or /dev/nvidia0)`,
   });
   const webgpuPkg = optionalResolve('webgpu', roots);
   if (!webgpuPkg) {

@@ -2,10 +2,13 @@
 // One folder or file per feature (the DVC extension's layout); they share only services.
 import type { ExtensionContextServices } from '../services';
 import { foundationFeature } from './foundation';
+import { diagnosticsFeature } from '../diagnostics';
+import { tracesFeature } from '../traces/feature';
+import { datasetsFeature } from '../datasets/feature';
 
 export interface Feature {
   name: string;
   register(services: ExtensionContextServices): void;
 }
 
-export const FEATURES: Feature[] = [foundationFeature];
+export const FEATURES: Feature[] = [foundationFeature, diagnosticsFeature, tracesFeature, datasetsFeature];

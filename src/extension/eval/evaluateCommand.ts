@@ -1,0 +1,100 @@
+// "Tunix: Evaluate Run...": picks a run (or a predictions file and an eval items file) and a
+// judge, evaluates with progress and cancellation, stores the evaluation with every item's
+// result and offers the next steps.
+import * as vscode from 'vscode';
+import { UserError } from '../../core/errors';
+import type { EvaluationSummary } from '../../core/eval/store/evaluations';
+import type { ExtensionContextServices } from '../services';
+import { runIdOf, stringField } from './args';
+import { evalContext } from './evalCore';
+import { llmJudgeOptions } from './llmJudgeSettings';
+import { pickJudge, pickRun } from './pickers';
+
+export const FILES_SOURCE = 'Predictions and eval items files…';
+
+export async function evaluateRun(s: ExtensionContextServices, arg: unknown, after: (e: EvaluationSummary) => void): Promise<EvaluationSummary | undefined> {
+  const { store, m } = await evalContext(s);
+  let runId = runIdOf(arg);
+  let predictionsPath = stringField(arg, 'predictions');
+  let itemsPath = stringField(arg, 'items');
+  if (!runId && !(predictionsPath && itemsPath)) {
+    const runs = store.read((q) => m.runs.listRuns(q)).filter((r) => r.status !== 'running' && r.status !== 'queued');
+    const choice = await vscode.window.showQuickPick(
+      [
+        ...runs.map((r) => ({ label: r.name, description: `${r.status} · ${r.datasetKey}`, detail: r.id, id: r.id })),
+        { label: FILES_SOURCE, description: 'an external trainer wrote predictions elsewhere', detail: '{"id", "prediction"} lines and {"id", "prompt", "expected_answer"} lines', id: '' },
+      ],
+      { title: 'Evaluate Run', placeHolder: runs.length ? 'Pick a run to evaluate on its test split' : 'No finished runs yet: evaluate files', matchOnDetail: true },
+    );
+    if (!choice) return undefined;
+    if (choice.id) runId = choice.id;
+    else {
+      const jsonl = { 'JSON Lines': ['jsonl', 'json'] };
+      predictionsPath = (await vscode.window.showOpenDialog({ title: 'Predictions ({"id", "prediction"} per line)', filters: jsonl, canSelectMany: false }))?.[0]?.fsPath;
+      if (!predictionsPath) return undefined;
+      itemsPath = (await vscode.window.showOpenDialog({ title: 'Eval items ({"id", "prompt", "expected_answer"} per line)', filters: jsonl, canSelectMany: false }))?.[0]?.fsPath;
+      if (!itemsPath) return undefined;
+    }
+  }
+  const defaultJudge = vscode.workspace.getConfiguration('tunix.eval').get<string>('defaultJudge', m.judges.DEFAULT_JUDGE_ID);
+  const judgeId = stringField(arg, 'judge') ?? (await pickJudge(m, 'Evaluate Run: judge', defaultJudge));
+  if (!judgeId) return undefined;
+  const llm = judgeId === 'llm_judge@v1' ? await llmJudgeOptions(s) : undefined;
+  const judge = m.judges.resolveJudge(judgeId, { llm });
+
+  const summary = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Evaluating ${runId ?? 'predictions'} with ${judge.id}`, cancellable: true },
+    async (progress, token) => {
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
+      let reported = 0;
+      try {
+        const { stored } = await m.sources.evaluateSources({
+          judge,
+          judgeConfig: llm ? { url: llm.url, model: llm.model } : null,
+          store,
+          runId,
+          itemsPath,
+          predictionsPath,
+          save: true,
+          signal: abort.signal,
+          onProgress(done, total) {
+            const pctDone = Math.floor((100 * done) / total);
+            if (pctDone > reported) progress.report({ increment: pctDone - reported, message: `${done}/${total} items` }), (reported = pctDone);
+          },
+        });
+        return stored!;
+      } finally {
+        sub.dispose();
+      }
+    },
+  );
+  const sc = summary.scorecard;
+  s.log.info(`Evaluated ${summary.runId ?? summary.predictionsSource} with ${sc.judge}: primary score ${sc.primary_score.toFixed(4)} on ${sc.n_items} items (${sc.n_scored} with a prediction); evaluation ${summary.id}.`);
+  after(summary);
+  const missing = summary.match.items_without_prediction ? ` ${summary.match.items_without_prediction} item(s) had no prediction.` : '';
+  void vscode.window
+    .showInformationMessage(
+      `${sc.judge}: ${(sc.primary_score * 100).toFixed(1)}% on ${sc.n_items} items${summary.runId ? ` (${summary.runId})` : ''}.${missing}`,
+      'Show Leaderboard',
+      'Compare Runs…',
+      'Check Against Baseline',
+    )
+    .then((a) => {
+      if (a === 'Show Leaderboard') void vscode.commands.executeCommand('tunix.showLeaderboard');
+      else if (a === 'Compare Runs…') void vscode.commands.executeCommand('tunix.compareRuns', { preselect: [summary.id] });
+      else if (a === 'Check Against Baseline' && summary.runId) void vscode.commands.executeCommand('tunix.checkAgainstBaseline', summary.runId);
+    });
+  return summary;
+}
+
+/** Runs are picked among those not running (used by the baseline commands too). */
+export async function pickFinishedRun(s: ExtensionContextServices, title: string): Promise<string | undefined> {
+  const { store, m } = await evalContext(s);
+  return pickRun(store, m, title, (r) => r.status !== 'running' && r.status !== 'queued');
+}
+
+export function ensureRun(runId: string | undefined): string {
+  if (!runId) throw new UserError('No run was given.');
+  return runId;
+}

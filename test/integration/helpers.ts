@@ -1,0 +1,65 @@
+// Helpers for tests that run inside the real VS Code extension host (see index.ts).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { TunixApi } from '../../src/extension/services';
+
+export const EXTENSION_ID = 'tunix-rt.tunix-rt';
+
+/** Where index.ts leaves what activation loaded, before any test ran. */
+export const ACTIVATION_SNAPSHOT = Symbol.for('tunix-rt.integration.activation');
+
+export interface ActivationSnapshot {
+  /** Whether something activated the extension before the test runner did. */
+  wasActiveBeforeTests: boolean;
+  heavyModulesAtActivation: string[];
+}
+
+export function activationSnapshot(): ActivationSnapshot | undefined {
+  return (globalThis as Record<symbol, unknown>)[ACTIVATION_SNAPSHOT] as ActivationSnapshot | undefined;
+}
+
+export function extension(): vscode.Extension<TunixApi> {
+  const ext = vscode.extensions.getExtension<TunixApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not loaded`);
+  return ext;
+}
+
+/** Activates the extension (a no-op when active) and returns its API. */
+export async function activate(): Promise<TunixApi> {
+  return extension().activate();
+}
+
+/** package.json of the extension under test, as VS Code loaded it. */
+export function packageJson(): any {
+  return extension().packageJSON;
+}
+
+/** The first workspace folder (a temporary copy of samples/workspace). */
+export function workspaceDir(): string {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder is open; the runner opens a copy of samples/workspace');
+  return folder.uri.fsPath;
+}
+
+/** Polls until `condition` returns something truthy; fails with `message` after the deadline. */
+export async function waitFor<T>(condition: () => T | Promise<T>, message: string, timeoutMs = 20_000): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await condition();
+      if (v) return v as NonNullable<T>;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${message}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** The text of the "Tunix RT" log channel so far (VS Code writes log channels to a file). */
+export function logText(api: TunixApi): string {
+  const file = path.join(api.services.context.logUri.fsPath, 'Tunix RT.log');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}

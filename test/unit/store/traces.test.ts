@@ -1,0 +1,185 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import {
+  countTraces,
+  deleteTraces,
+  getTrace,
+  insertTraces,
+  metaKeys,
+  metaValues,
+  openStore,
+  prepareTrace,
+  queryTraces,
+  rebuildSteps,
+  scoreTraces,
+  traceGroups,
+  type Store,
+  type TraceSummary,
+} from '../../../src/core/store';
+import { baselineScore } from '../../../src/core/trace/score';
+import type { TraceRecord } from '../../../src/core/trace/types';
+import { tempDir } from '../helpers';
+
+function trace(n: number, over: Partial<TraceRecord> = {}): TraceRecord {
+  return {
+    trace_version: '1.0',
+    prompt: `What is ${n} + ${n}? apple${n % 3 === 0 ? ' banana' : ''}`,
+    final_answer: String(2 * n),
+    steps: [
+      { i: 0, type: 'column', content: `${n} doubled\nacross two lines` },
+      { i: 2, type: 'result', content: `the answer is ${2 * n}` },
+    ],
+    meta: { source: `src${n % 2}`, category: `cat${n % 3}`, task_type: n % 4 === 0 ? 'even4' : 'other', level: n % 5 },
+    ...over,
+  };
+}
+
+async function seeded(count: number, file = 'q.db'): Promise<Store> {
+  const store = await openStore(path.join(tempDir(), file));
+  const rows = Array.from({ length: count }, (_, k) => prepareTrace(trace(k), `f.jsonl:${k + 1}`));
+  await store.write((tx) => insertTraces(tx, rows, '2025-01-01T00:00:00.000Z'));
+  return store;
+}
+
+function allPages(store: Store, q: Parameters<typeof queryTraces>[1]): TraceSummary[] {
+  const out: TraceSummary[] = [];
+  let after: string | undefined;
+  for (let guard = 0; guard < 1000; guard++) {
+    const page = queryTraces(store, { ...q, ...(after ? { after } : {}) });
+    out.push(...page.items);
+    if (!page.next) return out;
+    after = page.next;
+  }
+  throw new Error('pagination did not end');
+}
+
+describe('store: traces', () => {
+  it('stores a record and gives it back exactly (steps with newlines, non-contiguous indices, meta)', async () => {
+    const store = await seeded(0, 'roundtrip.db');
+    const rec = trace(7, { id: 'own-id' });
+    const [outcome] = await store.write((tx) => insertTraces(tx, [prepareTrace(rec, 'x.jsonl:3')], '2025-01-02T00:00:00.000Z'));
+    assert.equal(outcome.kind, 'inserted');
+    const got = getTrace(store, 'own-id')!;
+    assert.deepEqual(got.record, rec);
+    assert.equal(got.source, 'src1');
+    assert.equal(got.category, 'cat1');
+    assert.equal(got.origin, 'x.jsonl:3');
+    assert.equal(getTrace(store, 'nope'), undefined);
+    await store.close();
+  });
+
+  it('rebuildSteps splits on recorded lengths, not on newlines', () => {
+    const steps = [
+      { i: 0, type: 'a', content: 'x\ny' },
+      { i: 5, type: 'b', content: '\n' },
+      { i: 6, type: 'c', content: 'z' },
+    ];
+    const p = prepareTrace({ trace_version: '1', prompt: 'p', final_answer: 'f', steps });
+    assert.deepEqual(rebuildSteps(p.stepsText, p.stepsLayout), steps);
+  });
+
+  it('dedups by content hash and derives a stable id from it; an own id with other content is a conflict', async () => {
+    const store = await seeded(0, 'dedup.db');
+    const a = prepareTrace(trace(1));
+    const b = prepareTrace({ ...trace(1), meta: { other: true } }); // same content, other meta
+    const c = prepareTrace(trace(2, { id: a.id }));
+    const out = await store.write((tx) => insertTraces(tx, [a, b, c], '2025-01-01T00:00:00.000Z'));
+    assert.deepEqual(
+      out.map((o) => o.kind),
+      ['inserted', 'duplicate', 'id-conflict'],
+    );
+    assert.equal(out[1].kind === 'duplicate' && out[1].existingId, a.id);
+    assert.match(a.id, /^tr-[0-9a-f]{20}$/);
+    assert.equal(prepareTrace(trace(1)).id, a.id, 'the generated id is stable');
+    assert.equal(countTraces(store), 1);
+    await store.close();
+  });
+
+  it('keyset pagination visits every trace exactly once, in order, for every sort', async () => {
+    const store = await seeded(230);
+    for (const sort of ['imported', 'id', 'source', 'category', 'steps'] as const) {
+      for (const order of ['asc', 'desc'] as const) {
+        const items = allPages(store, { sort, order, limit: 17 });
+        assert.equal(items.length, 230, `${sort} ${order}`);
+        assert.equal(new Set(items.map((i) => i.id)).size, 230, `${sort} ${order} unique`);
+      }
+    }
+    const byId = allPages(store, { sort: 'id', limit: 50 }).map((i) => i.id);
+    assert.deepEqual(byId, [...byId].sort());
+    const bySource = allPages(store, { sort: 'source', order: 'desc', limit: 40 }).map((i) => i.source);
+    assert.deepEqual(bySource, [...bySource].sort().reverse());
+    await store.close();
+  });
+
+  it('a cursor from another sort is refused with a clear message', async () => {
+    const store = await seeded(10, 'cursor.db');
+    const page = queryTraces(store, { limit: 3 });
+    assert.throws(() => queryTraces(store, { limit: 3, sort: 'id', after: page.next }), /another sort or order/);
+    assert.throws(() => queryTraces(store, { after: '%%%' }), /cursor/);
+    await store.close();
+  });
+
+  it('filters by source, category and any meta key (numbers, strings, missing), and full text', async () => {
+    const store = await seeded(60, 'filter.db');
+    assert.equal(countTraces(store, { source: 'src0' }), 30);
+    assert.equal(countTraces(store, { source: 'src0', category: 'cat0' }), 10);
+    assert.equal(countTraces(store, { filters: [{ key: 'task_type', values: ['even4'] }] }), 15);
+    assert.equal(countTraces(store, { filters: [{ key: 'level', values: [0, 1] }] }), 24);
+    assert.equal(countTraces(store, { filters: [{ key: 'level', values: ['0'] }] }), 0, 'the string "0" is not the number 0');
+    assert.equal(countTraces(store, { filters: [{ key: 'absent', values: [null] }] }), 60);
+    assert.equal(countTraces(store, { text: 'banana' }), 20);
+    assert.equal(countTraces(store, { text: 'banana apple' }), 20);
+    assert.equal(countTraces(store, { text: 'ban*' }), 20);
+    assert.equal(countTraces(store, { text: 'doubled' }), 60, 'step text is searched');
+    assert.equal(countTraces(store, { text: '"answer" OR NOT' }), 0, 'FTS operators are plain words');
+    const texts = allPages(store, { text: 'banana', limit: 7 });
+    assert.equal(texts.length, 20);
+    const sortedSearch = allPages(store, { text: 'banana', sort: 'category', limit: 6 });
+    assert.equal(sortedSearch.length, 20);
+    assert.throws(() => queryTraces(store, { text: '!!!' }), /no words/);
+    await store.close();
+  });
+
+  it('group counts for the tree, meta keys and values for filter pickers', async () => {
+    const store = await seeded(12, 'groups.db');
+    const g = traceGroups(store);
+    assert.equal(g.total, 12);
+    assert.deepEqual(
+      g.sources.map((s) => [s.source, s.count, s.categories.map((c) => [c.category, c.count])]),
+      [
+        ['src0', 6, [['cat0', 2], ['cat1', 2], ['cat2', 2]]],
+        ['src1', 6, [['cat0', 2], ['cat1', 2], ['cat2', 2]]],
+      ],
+    );
+    assert.deepEqual(
+      metaKeys(store).map((k) => k.key).sort(),
+      ['category', 'level', 'source', 'task_type'],
+    );
+    const v = metaValues(store, 'task_type');
+    assert.deepEqual(v.values, [
+      { value: 'other', count: 9 },
+      { value: 'even4', count: 3 },
+    ]);
+    assert.equal(metaValues(store, 'level', 2).truncated, true);
+    await store.close();
+  });
+
+  it('scores with the tunix-rt baseline, stores criteria and details, and deletes follow', async () => {
+    const store = await seeded(5, 'score.db');
+    const id = queryTraces(store, { limit: 1 }).items[0].id;
+    const r = await scoreTraces(store, [id, 'missing-id']);
+    assert.deepEqual(r, { scored: 1, missing: ['missing-id'] });
+    const t = getTrace(store, id)!;
+    const expected = baselineScore(t.record);
+    assert.equal(t.scores[0].criteria, 'baseline');
+    assert.equal(t.scores[0].score, expected.score);
+    assert.deepEqual(t.scores[0].details, expected.details as unknown as Record<string, unknown>);
+    assert.equal(queryTraces(store, { limit: 1 }).items[0].score, expected.score);
+    assert.equal((await scoreTraces(store, 'all')).scored, 5);
+    assert.equal(await deleteTraces(store, [id, 'missing-id']), 1);
+    assert.equal(getTrace(store, id), undefined);
+    assert.equal(store.read((q) => q.get<{ n: number }>('SELECT count(*) AS n FROM scores WHERE trace_id = ?', [id]))!.n, 0);
+    assert.equal(countTraces(store, { text: 'apple' }), 4, 'the search index forgets the deleted trace');
+    await store.close();
+  });
+});

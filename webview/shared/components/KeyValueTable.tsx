@@ -1,0 +1,19 @@
+import type { ComponentChildren } from 'preact';
+
+/** A two-column table of labels and values (meta, score details). */
+export function KeyValueTable(props: { rows: Array<{ key: string; value: ComponentChildren; title?: string }>; label: string }) {
+  return (
+    <table class="kv" aria-label={props.label}>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={r.key}>
+            <th scope="row" title={r.title}>
+              {r.key}
+            </th>
+            <td>{r.value}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
