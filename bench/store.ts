@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openStore, queryTraces, insertTraces, prepareTrace, type Readable, type Reader, type Writable, type Writer, type TraceQuery } from '../src/core/store';
+import { openStore, queryTraces, insertTraces, prepareTrace, traceGroups, metaKeys, metaValues, type Readable, type Reader, type Writable, type Writer, type TraceQuery } from '../src/core/store';
 import { registeredDomains } from '../src/core/store/migrations';
 import { importTraces } from '../src/core/import';
 import { generateTraces } from '../src/core/generate';
@@ -125,12 +125,55 @@ async function timeAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [r, performance.now() - t];
 }
 
-function latency(db: Readable, q: TraceQuery, reps: number): { p50: number; p95: number; rows: number } {
+/** CPU milliseconds (user + system) of this process spent in `fn`: steadier than wall time on a shared machine. */
+async function cpuAsync<T>(fn: () => Promise<T>): Promise<[T, number, number]> {
+  const c = process.cpuUsage();
+  const [r, wall] = await timeAsync(fn);
+  const d = process.cpuUsage(c);
+  return [r, wall, (d.user + d.system) / 1000];
+}
+
+interface Latency {
+  p50: number;
+  p95: number;
+  /** The same percentiles of CPU time (user + system) per query: what the code costs, without the waits a busy machine adds. */
+  cpuP50: number;
+  cpuP95: number;
+  rows: number;
+}
+
+function latency(db: Readable, q: TraceQuery, reps: number): Latency {
   let rows = 0;
   for (let k = 0; k < 5; k++) rows = queryTraces(db, q).items.length; // warm statements and caches
   const ms: number[] = [];
-  for (let k = 0; k < reps; k++) ms.push(time(() => queryTraces(db, q))[1]);
-  return { p50: round(percentile(ms, 50), 3), p95: round(percentile(ms, 95), 3), rows };
+  const cpu: number[] = [];
+  for (let k = 0; k < reps; k++) {
+    const c = process.cpuUsage();
+    ms.push(time(() => queryTraces(db, q))[1]);
+    const d = process.cpuUsage(c);
+    cpu.push((d.user + d.system) / 1000);
+  }
+  return { p50: round(percentile(ms, 50), 3), p95: round(percentile(ms, 95), 3), cpuP50: round(percentile(cpu, 50), 3), cpuP95: round(percentile(cpu, 95), 3), rows };
+}
+
+function latencyFigure(figure: string, what: string, a: Latency, b: Latency): void {
+  emit({
+    figure,
+    what,
+    unit: 'ms',
+    p50: a.p50,
+    p95: a.p95,
+    peer_p50: b.p50,
+    peer_p95: b.p95,
+    cpu_p50: a.cpuP50,
+    cpu_p95: a.cpuP95,
+    peer_cpu_p50: b.cpuP50,
+    peer_cpu_p95: b.cpuP95,
+    rows: a.rows,
+    goal: 'p95 < 10',
+    traces: COUNT,
+    loadavg: round(os.loadavg()[0]),
+  });
 }
 
 function cursorOfPage(db: Readable, q: TraceQuery, page: number): string {
@@ -207,19 +250,24 @@ async function main(): Promise<void> {
     // (the machine is shared, so the best run is the least disturbed one).
     const ours: number[] = [];
     const peer: number[] = [];
+    const oursCpu: number[] = [];
+    const peerCpu: number[] = [];
     let oursClose = 0;
     let imported = 0;
     for (let r = 0; r < 2; r++) {
       for (const f of fs.readdirSync(dir)) if (f !== 'traces.jsonl') fs.rmSync(path.join(dir, f), { force: true });
       gc();
       const store = await openStore(path.join(dir, 'ours.db'));
-      const [rep, ms] = await timeAsync(() => importTraces(store, [file], { batchSize: 2000 }));
+      const [rep, ms, cpu] = await cpuAsync(() => importTraces(store, [file], { batchSize: 2000 }));
       imported = rep.imported;
       ours.push(ms);
+      oursCpu.push(cpu);
       oursClose = (await timeAsync(() => store.close()))[1];
       gc();
       const native = openNative(path.join(dir, 'native.db'));
-      peer.push((await timeAsync(() => importTraces(native, [file], { batchSize: 2000 })))[1]);
+      const [, pms, pcpu] = await cpuAsync(() => importTraces(native, [file], { batchSize: 2000 }));
+      peer.push(pms);
+      peerCpu.push(pcpu);
       native.db.close();
     }
     const best = (xs: number[]) => Math.min(...xs);
@@ -236,6 +284,11 @@ async function main(): Promise<void> {
       runs_ms: ours.map((x) => Math.round(x)),
       peer_runs_ms: peer.map((x) => Math.round(x)),
       close_with_compaction_ms: Math.round(oursClose),
+      cpu_value: Math.round(COUNT / (best(oursCpu) / 1000)),
+      cpu_peer_value: Math.round(COUNT / (best(peerCpu) / 1000)),
+      cpu_ratio: round(best(peerCpu) / best(oursCpu)),
+      cpu_note: 'traces per CPU-second of the process (user+system), steadier than wall time on a shared machine',
+      loadavg: round(os.loadavg()[0]),
     });
     emit({
       figure: 'import_MBps',
@@ -254,23 +307,37 @@ async function main(): Promise<void> {
       ['query_first_page_ms', { limit: 50 }, 'first page of 50, insertion order'],
       ['query_filtered_page_ms', { category: 'game', limit: 50 }, 'first page of category "game" (12.5% of traces)'],
       ['query_meta_filter_page_ms', { filters: [{ key: 'task_type', values: ['reverse'] }], limit: 50 }, 'first page with meta.task_type = "reverse" (json_extract, 12.5%)'],
+      ['query_meta_filter_rare_ms', { filters: [{ key: 'task_type', values: ['no-such-task'] }], limit: 50 }, 'meta filter matching nothing: json_extract over every trace (the worst case)'],
       ['query_fts_search_ms', { text: 'hundreds', limit: 50 }, 'full-text search, a word in ~2% of traces'],
       ['query_fts_common_word_ms', { text: 'carry', limit: 50 }, 'full-text search, a word in about half the traces'],
       ['query_fts_two_words_sorted_ms', { text: 'reverse string', sort: 'category', limit: 50 }, 'two words, sorted by category (collects every match)'],
     ];
     const reps = 200;
     for (const [figure, q, what] of queries) {
-      const a = latency(store, q, reps);
-      const b = latency(native, q, reps);
-      emit({ figure, what, p50: a.p50, p95: a.p95, unit: 'ms', peer_p50: b.p50, peer_p95: b.p95, rows: a.rows, goal: 'p95 < 10', traces: COUNT, loadavg: round(os.loadavg()[0]) });
+      latencyFigure(figure, what, latency(store, q, reps), latency(native, q, reps));
     }
     for (const [figure, q, what] of [
       ['query_page100_keyset_ms', { limit: 50 }, 'page 100 (rows 4951-5000) by keyset cursor, insertion order'],
       ['query_page100_by_category_ms', { limit: 50, sort: 'category' }, 'page 100 by keyset cursor, sorted by category'],
     ] as Array<[string, TraceQuery, string]>) {
-      const a = latency(store, { ...q, after: cursorOfPage(store, q, 100) }, reps);
-      const b = latency(native, { ...q, after: cursorOfPage(native, q, 100) }, reps);
-      emit({ figure, what, p50: a.p50, p95: a.p95, unit: 'ms', peer_p50: b.p50, peer_p95: b.p95, rows: a.rows, goal: 'p95 < 10', traces: COUNT, loadavg: round(os.loadavg()[0]) });
+      latencyFigure(figure, what, latency(store, { ...q, after: cursorOfPage(store, q, 100) }, reps), latency(native, { ...q, after: cursorOfPage(native, q, 100) }, reps));
+    }
+
+    // What the tree and the filter pickers ask for: group counts, meta keys, a key's values.
+    for (const [figure, what, fn] of [
+      ['tree_group_counts_ms', 'source -> category -> count for the tree (GROUP BY over an index)', (db: Readable) => traceGroups(db)],
+      ['meta_keys_ms', 'the meta keys in use (json_each over every trace; callers cache it by dataVersion)', (db: Readable) => metaKeys(db)],
+      ['meta_values_ms', 'the distinct values of meta.task_type (json_extract over every trace)', (db: Readable) => metaValues(db, 'task_type')],
+    ] as Array<[string, string, (db: Readable) => unknown]>) {
+      const sample = (db: Readable) => {
+        fn(db);
+        const ms: number[] = [];
+        for (let k = 0; k < 20; k++) ms.push(time(() => fn(db))[1]);
+        return { p50: round(percentile(ms, 50), 2), p95: round(percentile(ms, 95), 2) };
+      };
+      const a = sample(store);
+      const b = sample(native);
+      emit({ figure, what, unit: 'ms', p50: a.p50, p95: a.p95, peer_p50: b.p50, peer_p95: b.p95, traces: COUNT, loadavg: round(os.loadavg()[0]) });
     }
 
     // One-trace commits at SMALL and at COUNT traces, alternating between the two databases

@@ -248,8 +248,12 @@ export function packageVsix(outFile) {
   for (let attempt = 1; ; attempt++) {
     const r = spawnSync(process.execPath, [vsceCli(), 'package', '--no-dependencies', '--out', outFile], { cwd: repoRoot, encoding: 'utf8' });
     if (r.status === 0) return outFile;
-    // A build rewriting dist/ while vsce zips it (npm run watch) changes a file's size under it.
-    if (attempt < 3 && /unexpected number of bytes/.test(r.stderr)) continue;
+    // A build rewriting dist/ while vsce zips it (npm run watch, another terminal) changes or
+    // replaces files under it: try again once that build had a moment to finish.
+    if (attempt < 4 && /unexpected number of bytes|ENOENT/.test(r.stderr)) {
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000 * attempt);
+      continue;
+    }
     throw new Error(`vsce package failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   }
 }

@@ -107,7 +107,9 @@ function ensureCodeServer() {
   // The install runs as from a clean shell: the lifecycle variables of an outer `npm test`
   // (npm_config_prefix, npm_config_local_prefix, npm_package_*, ...) must not steer the
   // nested installs code-server's postinstall runs.
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
+  // Registry, proxy and cache settings stay.
+  const lifecycle = /^(npm_package_|npm_lifecycle_|npm_command$|npm_execpath$|npm_node_execpath$|npm_config_(local_prefix|prefix|global_prefix|call|argv)$|INIT_CWD$)/i;
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !lifecycle.test(k)));
   env.npm_config_yes = 'true'; // a nested `npx node-gyp` would otherwise refuse without a prompt
   env.npm_config_unsafe_perm = 'true'; // code-server's postinstall refuses to run as root otherwise
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';

@@ -31,8 +31,8 @@ export type TraceViewerFromWebview =
       delete: { traceId: string };
       /** Open the file the trace was imported from at its line. */
       openOrigin: { file: string; line?: number };
-      /** Filter the Traces view by this meta key and value. */
-      filterByMeta: { key: string; value: string };
+      /** Filter the Traces view by this meta key and (scalar) value, as it is in the trace's meta. */
+      filterByMeta: { key: string; value: string | number | boolean | null };
     }>;
 
 /** What the viewer keeps with vscode.setState: enough to restore the panel after a reload. */

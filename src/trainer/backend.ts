@@ -14,6 +14,10 @@ import { VERSION } from '../core/version';
 import { backendUnavailable } from './errors';
 import type { Tf } from './model/tf';
 import { ALLOW_SOFTWARE_GPU_ENV } from './protocol';
+import { installWasmKernels } from './kernels/wasmKernels';
+
+/** Set to 0 to keep tfjs's own kernels on wasm (benchmarks compare both). */
+export const FAST_MATMUL_ENV = 'TUNIX_WASM_FAST_MATMUL';
 
 export interface BackendHandle {
   tf: Tf;
@@ -141,12 +145,14 @@ const STARTERS: Record<BackendName, Starter> = {
     if (!(await tfjs.setBackend('wasm'))) throw new Error(`the wasm backend failed to initialise (binaries in ${dir})`);
     await tfjs.ready();
     const simd = await tfjs.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    // Batched and transposed matmuls (attention) through our SIMD kernel; FAST_MATMUL_ENV=0 keeps tfjs's own (benchmarks compare both).
+    const fastMatMul = simd && process.env[FAST_MATMUL_ENV] !== '0' ? installWasmKernels(tfjs) : false;
     return {
       tf: tfjs,
       name: 'wasm',
       tfjsBackend: 'wasm',
       device: `WebAssembly${simd ? ' SIMD' : ''} on ${cpuModel()}`,
-      deviceInfo: { cpu: cpuModel(), simd: !!simd, threads: 1, wasm_dir: dir },
+      deviceInfo: { cpu: cpuModel(), simd: !!simd, threads: 1, simd_kernels: fastMatMul, wasm_dir: dir },
       versions: { ...baseVersions(tfjs), 'tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm') ?? tfjs.version.tfjs },
       // tfjs-backend-wasm does not multithread under Node (tfjs issue #3830).
       threads: 1,

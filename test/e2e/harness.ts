@@ -216,6 +216,10 @@ function quickRow(page: Page, label: string): Locator {
  */
 export async function runCommand(title: string): Promise<void> {
   const page = await openWorkbench();
+  const dialog = page.locator('.monaco-dialog-box');
+  if (await dialog.isVisible()) {
+    throw new Error(`Cannot run "${title}": a modal dialog is open ("${(await dialog.textContent())?.trim()}"); answer it first (answerDialog)`);
+  }
   await closeQuickInput(page);
   await page.keyboard.press('Control+Shift+P');
   const input = page.locator(QUICK_INPUT_BOX);
@@ -308,6 +312,33 @@ export async function clearNotifications(): Promise<void> {
   await runCommand('Notifications: Clear All Notifications');
   const page = await openWorkbench();
   await page.locator('.notifications-toasts .notification-toast').first().waitFor({ state: 'detached', timeout: 10_000 });
+}
+
+/** Waits for a modal dialog whose text contains `text` (or matches it); returns it. */
+export async function waitForDialog(text: string | RegExp, timeoutMs = 30_000): Promise<Locator> {
+  const page = await openWorkbench();
+  const dialog = page.locator('.monaco-dialog-box').filter({ hasText: text });
+  try {
+    await dialog.first().waitFor({ state: 'visible', timeout: timeoutMs });
+  } catch {
+    const shown = await page.locator('.monaco-dialog-box').allTextContents();
+    throw new Error(`No dialog with ${String(text)} appeared within ${timeoutMs / 1000} s (showing: ${shown.join(' | ') || 'none'})`);
+  }
+  return dialog.first();
+}
+
+/** Presses the button labelled `label` of the modal dialog that is open now; waits for it to close. */
+export async function answerDialog(label: string): Promise<void> {
+  const page = await openWorkbench();
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.first().waitFor({ state: 'visible', timeout: 15_000 });
+  const button = dialog.locator('.monaco-button', { hasText: new RegExp(`^${escapeRegExp(label)}$`) });
+  if (!(await button.count())) {
+    const labels = await dialog.locator('.monaco-button').allTextContents();
+    throw new Error(`The dialog has no "${label}" button (it has: ${labels.join(', ')})`);
+  }
+  await button.first().click();
+  await dialog.first().waitFor({ state: 'detached', timeout: 15_000 });
 }
 
 /**

@@ -200,7 +200,9 @@ export function App(props: { host: Host }) {
   );
 }
 
-function MetaValue(props: { name: string; value: unknown; onFilter?: (value: string) => void }) {
+type Scalar = string | number | boolean | null;
+
+function MetaValue(props: { name: string; value: unknown; onFilter?: (value: Scalar) => void }) {
   const { value } = props;
   const scalar = value === null || ['string', 'number', 'boolean'].includes(typeof value);
   const text = typeof value === 'string' ? value : JSON.stringify(value);
@@ -208,7 +210,7 @@ function MetaValue(props: { name: string; value: unknown; onFilter?: (value: str
   return (
     <span class="meta-value">
       <span class={typeof value === 'string' ? '' : 'mono'}>{text}</span>
-      <ActionIcon icon="filter" label={`Show traces with ${props.name} = ${text}`} onClick={() => props.onFilter!(String(value))} />
+      <ActionIcon icon="filter" label={`Show traces with ${props.name} = ${text}`} onClick={() => props.onFilter!(value as Scalar)} />
     </span>
   );
 }

@@ -58,7 +58,8 @@ Exit codes: 0 no errors (warnings allowed), 1 some record has an error, 2 could 
       io.out(JSON.stringify(all.map((p) => ({ file: p.file, line: p.line, column: p.column, endLine: p.endLine, endColumn: p.endColumn, code: p.code, severity: p.severity, message: p.message })), null, 2) + '\n');
     } else {
       const files = positionals.length === 1 ? '1 file' : `${positionals.length} files`;
-      io.err(`${files}: ${totals.records} records, ${totals.valid} valid, ${totals.invalid} invalid; ${totals.errors} errors, ${totals.warnings} warnings.\n`);
+      const n = (count: number, word: string) => `${count} ${word}${count === 1 ? '' : 's'}`;
+      io.err(`${files}: ${n(totals.records, 'record')}, ${totals.valid} valid, ${totals.invalid} invalid; ${n(totals.errors, 'error')}, ${n(totals.warnings, 'warning')}.\n`);
     }
     return totals.errors > 0 ? EXIT.problems : EXIT.ok;
   },

@@ -37,9 +37,14 @@ function steps(contents: unknown[]): unknown[] {
   return contents.map((content, i) => ({ i, type: 'step', content }));
 }
 
-/** Splits a rendered model turn ("Reasoning:\n1. a\n2. b\nAnswer: X") into step contents and the answer. */
-export function parseModelTurn(text: string): { steps: string[]; answer: string } | undefined {
-  const answerAt = text.lastIndexOf('Answer: ');
+/**
+ * Splits a rendered model turn ("Reasoning:\n1. a\n2. b\nAnswer: X") into step contents and
+ * the answer. When the answer is known (tunix_sft keeps final_answer beside the text) the
+ * split uses it, so an answer that itself contains "Answer: " still comes back whole.
+ */
+export function parseModelTurn(text: string, knownAnswer?: string): { steps: string[]; answer: string } | undefined {
+  const suffix = knownAnswer === undefined ? undefined : `Answer: ${knownAnswer}`;
+  const answerAt = suffix !== undefined && text.endsWith(suffix) ? text.length - suffix.length : text.lastIndexOf('Answer: ');
   if (answerAt < 0) return undefined;
   const answer = text.slice(answerAt + 'Answer: '.length);
   const head = text.slice(0, answerAt);
@@ -75,7 +80,7 @@ export function fromExportFormat(v: unknown): Converted | undefined {
   }
   if (typeof v.prompts === 'string' && v.prompts.startsWith('<start_of_turn>user\n')) {
     const m = /^<start_of_turn>user\n([\s\S]*)<end_of_turn>\n<start_of_turn>model\n([\s\S]*)<end_of_turn>$/.exec(v.prompts);
-    const turn = m && parseModelTurn(m[2]);
+    const turn = m && parseModelTurn(m[2], typeof v.final_answer === 'string' ? v.final_answer : undefined);
     if (!m || !turn) return undefined;
     return { format: 'tunix_sft', value: { ...id, trace_version: versionOf(v.metadata), prompt: m[1], final_answer: turn.answer, steps: steps(turn.steps), meta: metaOf(v.metadata) } };
   }

@@ -149,6 +149,15 @@ export class RunEngine extends EventEmitter<EngineEvents> {
     this.heartbeatTimeoutMs = ms;
   }
 
+  /** Workspace trust changed: external commands become allowed (or not) from now on. */
+  setTrusted(trusted: boolean): void {
+    this.opts.trusted = trusted;
+  }
+
+  get trusted(): boolean {
+    return this.opts.trusted;
+  }
+
   private log(message: string): void {
     this.opts.log?.(message);
   }
@@ -372,7 +381,9 @@ export class RunEngine extends EventEmitter<EngineEvents> {
   // ------------------------------------------------------------------ supervision
 
   private watch(record: RunRecord, how: { child?: import('node:child_process').ChildProcess; stdoutOffset: number; owned: boolean }): void {
-    if (this.watched.has(record.id)) return;
+    // A launch that finishes after dispose() (the CLI's --detach returns as soon as the run
+    // is recorded as running) must not start watching: the run goes on unwatched.
+    if (this.watched.has(record.id) || this.disposed) return;
     const supervisor = new RunSupervisor({
       runDir: record.runDir,
       attempt: record.attempts,

@@ -58,11 +58,22 @@
  * - `tunix.db.journal` committed transactions since the snapshot: frames of length, CRC32,
  *                      sequence number, JSON payload of statements and parameters.
  * - `tunix.db.sum`     size + CRC32 of the latest snapshots, to detect later damage.
- * - `tunix.db.lock`    present only during a write (pid, host, time, purpose).
- * Compaction runs when the journal outgrows max(16 MiB, snapshot size) and on close.
+ * - `tunix.db.lock`    present only during a write (pid, host, time, purpose); a lock whose
+ *                      process died is broken by the next writer.
+ * - `tunix.db.lock.waiting`  touched by a process waiting for the lock, so a busy writer in
+ *                      another process steps aside between its transactions (fairness).
+ * Compaction runs when the journal outgrows max(16 MiB, snapshot size) and on close. Opening
+ * replays the journal; a torn tail (a write cut short by a crash, never committed) is ignored
+ * and reported in `store.info().tornTail`.
  *
  * ## Traces (the API the Traces views use; see traces/*.ts for the types)
- * - `importTraces(store, inputs, opts)` (src/core/import) streams JSONL files or folders in.
+ * Read functions take any `Readable` (a Store), write functions a `Store`. Their SQL stays in
+ * this folder: views and commands call these functions and never write SQL themselves.
+ * - `importTraces(store, inputs, { onProgress, signal, batchSize })` (src/core/import) streams
+ *   JSONL files or folders (every *.jsonl below) in, validating each line with
+ *   validateTraceLine; returns `{ imported, duplicates, invalid, invalidLines: [{ file, line,
+ *   column?, code, message }], invalidLinesTruncated, files, bytes, seconds, cancelled }`.
+ *   A cancelled import keeps every batch committed before the signal.
  * - `queryTraces(store, query)` -> `{ items: TraceSummary[], next?: cursor }`: full text
  *   (`text`), `source`, `category`, meta filters (`filters: [{ key, values }]`), `sort`
  *   ('imported' | 'id' | 'source' | 'category' | 'steps'), `order`, `limit`, `after` (cursor
@@ -71,7 +82,8 @@
  * - `getTrace(store, id)` -> the full record + stored fields + its scores, or undefined;
  *   `getTraces(store, ids)`.
  * - `deleteTraces(store, ids)` (scores and search index follow).
- * - `metaKeys(store)` and `metaValues(store, key)` for filter pickers.
+ * - `metaKeys(store)` and `metaValues(store, key)` for filter pickers (they scan every
+ *   trace; results are cached per store until its data changes: treat them as read-only).
  * - `scoreTraces(store, ids | 'all')` computes and stores the tunix-rt baseline score;
  *   `getScores(store, id)`.
  */

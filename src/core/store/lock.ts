@@ -5,6 +5,7 @@
 // both believe they hold it.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { UserError } from '../errors';
 import { DatabaseLockedError, type LockHolder } from './errors';
 
 export interface LockOptions {
@@ -37,7 +38,11 @@ function tryCreate(file: string, holder: LockHolder): boolean {
   try {
     fd = fs.openSync(file, 'wx');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    if (code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {
+      throw new UserError(`Cannot create the lock file ${file} (${code}); the database folder must be writable to change the database.`);
+    }
     throw err;
   }
   try {

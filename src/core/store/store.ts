@@ -184,10 +184,23 @@ export class Store {
         this.lock.release();
       }
     }
-    this.journalFd = fs.openSync(this.journalPath, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
-    this.loadFromDisk('open');
-    if (this.salvaged === undefined && this.opts.salvageJournal && this.pendingSalvage) await this.finishSalvage();
-    if (this.hasPendingMigrations()) await this.migrate();
+    try {
+      this.journalFd = fs.openSync(this.journalPath, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
+    } catch (err) {
+      throw new UserError(`Cannot open ${this.journalPath} for writing (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the database folder must be writable.`);
+    }
+    try {
+      this.loadFromDisk('open');
+      if (this.salvaged === undefined && this.opts.salvageJournal && this.pendingSalvage) await this.finishSalvage();
+      if (this.hasPendingMigrations()) await this.migrate();
+    } catch (err) {
+      // A store that failed to open holds nothing: release the file and the memory.
+      this.closed = true;
+      this.freeStatements();
+      this.db?.close();
+      fs.closeSync(this.journalFd);
+      throw err;
+    }
   }
 
   // ---------------------------------------------------------------- public API
@@ -508,7 +521,7 @@ export class Store {
   private setPragmas(db: Database): void {
     // The database lives in memory (emscripten's MEMFS): durability comes from our journal,
     // so SQLite's own rollback journal and syncs only cost time.
-    db.exec('PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON;' + (process.env.XPRAGMA ?? ''));
+    db.exec('PRAGMA journal_mode=MEMORY; PRAGMA synchronous=OFF; PRAGMA temp_store=MEMORY; PRAGMA foreign_keys=ON;');
   }
 
   private createEmpty(): void {
@@ -687,6 +700,10 @@ export class Store {
   private compactLocked(): void {
     this.db.run("UPDATE _store_meta SET value = ? WHERE key = 'journal_seq'", [String(this.appliedSeq)]);
     const bytes = this.db.export();
+    // sql.js before 1.17 closed and reopened the handle in export(), which invalidates
+    // prepared statements and resets pragmas: start both afresh, whatever the version does.
+    this.freeStatements();
+    this.setPragmas(this.db);
     writeSnapshot(this.path, bytes, this.appliedSeq);
     // The snapshot now holds every record: the journal can go. A crash before this line
     // leaves records the next open skips (their sequence is <= the snapshot's).

@@ -137,8 +137,17 @@ function isTopKey(k: string): boolean {
  * need the whole record (answer mentioned by a step) are included; duplicates across lines
  * are the caller's business (see traceKey in hash.ts).
  */
+/** Reused by checkRecord so a clean record allocates no problem list. */
+const scratch: RawProblem[] = [];
+const NONE: RawProblem[] = [];
+
 export function checkRecord(value: unknown): RawProblem[] {
-  const out: RawProblem[] = [];
+  scratch.length = 0;
+  checkInto(value, scratch);
+  return scratch.length === 0 ? NONE : scratch.splice(0);
+}
+
+function checkInto(value: unknown, out: RawProblem[]): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     out.push({
       kind: CODES.notAnObject,
@@ -146,7 +155,7 @@ export function checkRecord(value: unknown): RawProblem[] {
       path: [],
       target: 'value',
     });
-    return out;
+    return;
   }
   const rec = value as Record<string, unknown>;
   for (const k in rec) if (!isTopKey(k)) unknownKey(k, TOP_KEYS, 'at the top level', [k], out);
@@ -189,7 +198,6 @@ export function checkRecord(value: unknown): RawProblem[] {
       target: 'value',
     });
   }
-  return out;
 }
 
 function missing(field: string, what: string, path: JsonPath, out: RawProblem[]): void {
@@ -287,9 +295,10 @@ function checkIndexOrder(steps: unknown[], out: RawProblem[]): void {
 
 /** True when some step's content contains the answer (exactly, else ignoring case and outer spaces). */
 export function answerMentioned(answer: string, steps: Array<{ content: string }>): boolean {
-  for (let k = 0; k < steps.length; k++) if (steps[k].content.includes(answer)) return true;
+  // Last step first: that is where traces usually state their answer.
+  for (let k = steps.length - 1; k >= 0; k--) if (steps[k].content.includes(answer)) return true;
   const needle = answer.trim().toLowerCase();
   if (!needle) return true;
-  for (let k = 0; k < steps.length; k++) if (steps[k].content.toLowerCase().includes(needle)) return true;
+  for (let k = steps.length - 1; k >= 0; k--) if (steps[k].content.toLowerCase().includes(needle)) return true;
   return false;
 }

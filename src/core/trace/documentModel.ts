@@ -40,6 +40,7 @@ export class TraceDocumentModel {
   /** Results of line texts recently replaced or deleted, by text (insertion-ordered for eviction). */
   private readonly recent = new Map<string, LineState>();
   private dirty = true;
+  private readonly dedup = new FirstLineByKey();
 
   constructor(text = '') {
     this.setText(text);
@@ -122,7 +123,8 @@ export class TraceDocumentModel {
     this.validate();
     const problems: TraceProblem[] = [];
     const summary: FileSummary = { lines: this.lines.length, records: 0, valid: 0, invalid: 0, errors: 0, warnings: 0 };
-    const seen = new FirstLineByKey(this.lines.length);
+    const seen = this.dedup;
+    seen.clear(this.lines.length);
     const add = (p: TraceProblem) => {
       if (p.severity === 'error') summary.errors++;
       else summary.warnings++;

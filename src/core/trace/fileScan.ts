@@ -46,7 +46,7 @@ export class TraceLineScanner {
     const r = checkLine(text);
     if (r.blank) return;
     this.summary.records++;
-    for (const p of r.problems) this.emit(toLineProblem(p, line));
+    for (let k = 0; k < r.problems.length; k++) this.emit(toLineProblem(r.problems[k], line));
     if (!r.record) {
       this.summary.invalid++;
       return;

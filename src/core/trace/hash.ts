@@ -93,6 +93,18 @@ export class FirstLineByKey {
     return this.insert(lanes[0], lanes[1], at);
   }
 
+  /** Empties the table, keeping its memory (the editor's engine reuses one per document). */
+  clear(expected = 0): void {
+    if (expected * 2 > this.line.length) {
+      let cap = this.line.length;
+      while (cap < expected * 2) cap *= 2;
+      this.k1 = new Uint32Array(cap);
+      this.k2 = new Uint32Array(cap);
+      this.line = new Int32Array(cap);
+    } else this.line.fill(0);
+    this.size = 0;
+  }
+
   private insert(a: number, b: number, at: number): number {
     if (this.size * 2 >= this.line.length) this.grow();
     const mask = this.line.length - 1;

@@ -3,7 +3,7 @@
  * VS Code itself uses. Called only for text that failed JSON.parse or the schema check, so
  * its cost (a position-aware tree) is paid only where a diagnostic will be shown.
  */
-import { parseTree, visit, type Node, type ParseError } from './jsonc';
+import { visit, type ParseError } from './jsonc';
 import type { JsonPath, RawProblem } from './check';
 import { CODES } from './problems';
 
@@ -109,50 +109,95 @@ function badSpotInString(text: string, start: number, end: number, code: number)
 
 /** Resolves each problem's JSON path to offsets in `text` (which JSON.parse accepted). */
 export function locate(text: string, problems: RawProblem[]): OffsetProblem[] {
-  const root = parseTree(text, undefined, { disallowComments: true, allowTrailingComma: false });
-  const out: OffsetProblem[] = [];
-  for (const raw of problems) out.push(locateOne(text, root, raw));
-  return out;
+  const start = firstNonSpace(text);
+  const end = lastNonSpace(text) + 1;
+  // Problems of the record itself (a missing field, not an object) need no parse at all.
+  if (problems.every((p) => p.path.length === 0)) return problems.map((raw) => ({ raw, start, end: raw.target === 'open' ? start + 1 : end }));
+  const spans = spansOf(text, problems.map((p) => p.path));
+  return problems.map((raw) => {
+    if (raw.path.length === 0) return { raw, start, end: raw.target === 'open' ? start + 1 : end };
+    const span = spans.get(pathKey(raw.path));
+    if (!span || raw.target === 'record') return { raw, start, end };
+    if (raw.target === 'open') return { raw, start: span.start, end: span.start + 1 };
+    if (raw.target === 'key' && span.keyStart !== undefined) return { raw, start: span.keyStart, end: span.keyEnd! };
+    return { raw, start: span.start, end: span.end };
+  });
 }
 
-function locateOne(text: string, root: Node | undefined, raw: RawProblem): OffsetProblem {
-  const whole = { raw, start: root?.offset ?? 0, end: root ? root.offset + root.length : text.length };
-  if (!root) return whole;
-  if (raw.target === 'record') return whole;
-  const node = nodeAt(root, raw.path);
-  if (!node) return whole;
-  if (raw.target === 'open') return { raw, start: node.offset, end: node.offset + 1 };
-  if (raw.target === 'key' && node.parent?.type === 'property') {
-    const key = node.parent.children![0];
-    return { raw, start: key.offset, end: key.offset + key.length };
-  }
-  return { raw, start: node.offset, end: node.offset + node.length };
+function firstNonSpace(text: string): number {
+  let k = 0;
+  while (k < text.length && isSpace(text.charCodeAt(k))) k++;
+  return k;
+}
+
+function lastNonSpace(text: string): number {
+  let k = text.length - 1;
+  while (k > 0 && isSpace(text.charCodeAt(k))) k--;
+  return k;
+}
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+function pathKey(path: JsonPath): string {
+  return JSON.stringify(path);
+}
+
+interface Span {
+  start: number;
+  end: number;
+  keyStart?: number;
+  keyEnd?: number;
 }
 
 /**
- * findNodeAtLocation returns the first of duplicate keys; JSON.parse keeps the last, which
- * is the value the check saw, so walk the properties from the end.
+ * One pass of jsonc-parser's visitor over the text, recording where each wanted path's value
+ * (and its property name) sits; no tree is built. When a key repeats, the last occurrence
+ * wins, as in JSON.parse, whose value the check saw.
  */
-function nodeAt(root: Node, path: JsonPath): Node | undefined {
-  let node: Node | undefined = root;
-  for (const seg of path) {
-    if (!node) return undefined;
-    if (typeof seg === 'number') {
-      if (node.type !== 'array' || !node.children || seg >= node.children.length) return undefined;
-      node = node.children[seg];
-    } else {
-      if (node.type !== 'object' || !node.children) return undefined;
-      let hit: Node | undefined;
-      for (let k = node.children.length - 1; k >= 0; k--) {
-        const prop = node.children[k];
-        if (prop.children?.[0]?.value === seg) {
-          hit = prop.children[1];
-          break;
-        }
-      }
-      node = hit;
-    }
-  }
-  return node;
+function spansOf(text: string, paths: JsonPath[]): Map<string, Span> {
+  const wanted = new Set(paths.map(pathKey));
+  const maxDepth = Math.max(...paths.map((p) => p.length));
+  const found = new Map<string, Span>();
+  const open: Array<{ key: string | undefined; start: number }> = [];
+  const keyAt = new Map<string, { start: number; end: number }>();
+  const match = (path: JsonPath): string | undefined => {
+    if (path.length === 0 || path.length > maxDepth) return undefined;
+    const key = pathKey(path);
+    return wanted.has(key) ? key : undefined;
+  };
+  const settle = (key: string, start: number, end: number) => {
+    const k = keyAt.get(key);
+    found.set(key, { start, end, keyStart: k?.start, keyEnd: k?.end });
+  };
+  const begin = (offset: number, pathSupplier: () => JsonPath) => {
+    const path = pathSupplier();
+    open.push({ key: path.length <= maxDepth ? match(path) : undefined, start: offset });
+  };
+  const finish = (offset: number, length: number) => {
+    const o = open.pop();
+    if (o?.key) settle(o.key, o.start, offset + length);
+  };
+  visit(
+    text,
+    {
+      onObjectBegin: (offset, _l, _sl, _sc, pathSupplier) => begin(offset, pathSupplier),
+      onArrayBegin: (offset, _l, _sl, _sc, pathSupplier) => begin(offset, pathSupplier),
+      onObjectEnd: finish,
+      onArrayEnd: finish,
+      onObjectProperty: (property, offset, length, _sl, _sc, pathSupplier) => {
+        const parent = pathSupplier();
+        if (parent.length >= maxDepth) return;
+        const key = match([...parent, property]);
+        if (key) keyAt.set(key, { start: offset, end: offset + length });
+      },
+      onLiteralValue: (_value, offset, length, _sl, _sc, pathSupplier) => {
+        const key = match(pathSupplier());
+        if (key) settle(key, offset, offset + length);
+      },
+    },
+    { disallowComments: true, allowTrailingComma: false },
+  );
+  return found;
 }
-

@@ -22,13 +22,15 @@ export interface BaselineScore {
 }
 
 /**
- * Python's round(x, 2): the decimal nearest the exact binary value of x (what toFixed
- * computes), with exact halves going to the even neighbour (toFixed would go up).
+ * Python's round(x, 2): the decimal nearest the exact binary value of x (which toFixed
+ * computes), with exact halves going to the even neighbour (toFixed would go up). A double
+ * is exactly halfway between two hundredths only when x * 8 is an odd integer
+ * (x = k + 0.125, 0.375, 0.625 or 0.875); x * 8 is exact in binary.
  */
 function round2(x: number): number {
-  const scaled = x * 100;
-  if (Number.isInteger(scaled - 0.5)) {
-    const floor = Math.floor(scaled);
+  const eighths = x * 8;
+  if (Number.isInteger(eighths) && eighths % 2 !== 0) {
+    const floor = Math.floor(x * 100);
     return (floor % 2 === 0 ? floor : floor + 1) / 100;
   }
   return Number(x.toFixed(2));

@@ -3,20 +3,27 @@
 // notification. Core builds; this file only asks and reports.
 import * as vscode from 'vscode';
 import type { BuildResult } from '../../core/dataset/build';
+import type { DedupMode } from '../../core/dataset/dedup';
 import type { MetaFilters, SelectionStrategy } from '../../core/dataset/manifest';
 import { isUserError, UserError } from '../../core/errors';
 import type { StoreService } from '../traces/storeService';
 import { BACK, MultiStepInput } from './multiStepInput';
 
-interface BuildState {
+/** What the dialog asks for (a caller may pass the same to skip it). */
+export interface BuildSettings {
   name: string;
   version: string;
-  filters: MetaFilters;
-  selection: SelectionStrategy;
+  filters?: MetaFilters;
+  query?: string;
+  selection?: SelectionStrategy;
   seed?: number;
   limit?: number;
-  splits: string;
+  splits?: string;
+  dedup?: DedupMode;
+  overwrite?: boolean;
 }
+
+type BuildState = BuildSettings & { filters: MetaFilters; selection: SelectionStrategy; splits: string };
 
 interface FilterItem extends vscode.QuickPickItem {
   key?: string;
@@ -35,7 +42,7 @@ function messageOf(err: unknown): string | undefined {
 }
 
 /** Asks for the build settings; undefined when cancelled. */
-export async function askBuildSettings(stores: StoreService): Promise<BuildState | undefined> {
+export async function askBuildSettings(stores: StoreService): Promise<BuildSettings | undefined> {
   const store = await stores.open();
   const api = await stores.api();
   const { datasetKey } = await import('../../core/dataset/manifest');
@@ -156,7 +163,7 @@ function safeKey(fn: () => string): string {
 }
 
 /** Builds with progress; undefined when cancelled. */
-export async function runBuild(stores: StoreService, settings: BuildState): Promise<BuildResult | undefined> {
+export async function runBuild(stores: StoreService, settings: BuildSettings): Promise<BuildResult | undefined> {
   const store = await stores.open();
   const { buildDataset } = await import('../../core/dataset/build');
   const { CancelledError } = await import('../../core/dataset/jsonlFile');

@@ -15,19 +15,30 @@ interface SplitItem extends vscode.QuickPickItem {
   split?: string;
 }
 
-export async function exportFlow(stores: StoreService, key: string, split?: string): Promise<ExportResult | undefined> {
+/** What a caller (a script, a test, a keybinding) may fix in advance; the rest is asked. */
+export interface ExportPreset {
+  format?: ExportFormat;
+  /** A split name, or null for the whole dataset. */
+  split?: string | null;
+  out?: string;
+}
+
+export async function exportFlow(stores: StoreService, key: string, split?: string, preset: ExportPreset = {}): Promise<ExportResult | undefined> {
   const store = await stores.open();
   const { EXPORT_FORMATS, EXPORT_FORMAT_SUMMARIES } = await import('../../core/dataset/formats');
   const { getManifest } = await import('../../core/dataset/repository');
   const { datasetDir } = await import('../../core/dataset/manifest');
   const manifest = getManifest(store, key);
 
+  const { parseExportFormat } = await import('../../core/dataset/formats');
   const formatItems: FormatItem[] = EXPORT_FORMATS.map((f) => ({ label: f, detail: EXPORT_FORMAT_SUMMARIES[f], format: f }));
-  const format = await vscode.window.showQuickPick(formatItems, { title: `Export ${key}: format`, placeHolder: 'The format your trainer reads' });
+  const format = preset.format
+    ? { format: parseExportFormat(preset.format) }
+    : await vscode.window.showQuickPick(formatItems, { title: `Export ${key}: format`, placeHolder: 'The format your trainer reads' });
   if (!format) return undefined;
 
-  let chosenSplit = split;
-  if (chosenSplit === undefined) {
+  let chosenSplit = preset.split === null ? undefined : (preset.split ?? split);
+  if (chosenSplit === undefined && preset.split === undefined) {
     const splitItems: SplitItem[] = [
       { label: 'Whole dataset', description: `${manifest.trace_count.toLocaleString('en-US')} traces` },
       ...Object.entries(manifest.splits.counts).map(([name, count]) => ({ label: name, description: `${count.toLocaleString('en-US')} traces`, split: name })),
@@ -41,7 +52,7 @@ export async function exportFlow(stores: StoreService, key: string, split?: stri
 
   const base = `${key}${chosenSplit ? `.${chosenSplit}` : ''}.${format.format}.jsonl`;
   const defaultFolder = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(datasetDir(store.path, key));
-  const target = await vscode.window.showSaveDialog({
+  const target = preset.out ? vscode.Uri.file(preset.out) : await vscode.window.showSaveDialog({
     title: `Export ${key}`,
     defaultUri: vscode.Uri.joinPath(defaultFolder, base),
     filters: { 'JSON Lines': ['jsonl'] },

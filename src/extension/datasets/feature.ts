@@ -7,10 +7,10 @@ import { UserError } from '../../core/errors';
 import type { Feature } from '../features';
 import type { ExtensionContextServices } from '../services';
 import { storeService, type StoreService } from '../traces/storeService';
-import { askBuildSettings, runBuild } from './buildCommand';
+import { askBuildSettings, runBuild, type BuildSettings } from './buildCommand';
 import { DatasetStatsPanels } from './datasetStatsPanel';
 import { DatasetsTreeProvider, type DatasetsNode } from './datasetsTree';
-import { exportFlow } from './exportCommand';
+import { exportFlow, type ExportPreset } from './exportCommand';
 import { askGenerateSettings, IMPORT_ACTION, OPEN_ACTION, writeSamples } from './generateCommand';
 
 /** Where the running feature's parts are published for the integration tests (process-wide, shared across bundles). */
@@ -62,10 +62,10 @@ export const datasetsFeature: Feature = {
     const view = s.track(vscode.window.createTreeView('tunix.datasets', { treeDataProvider: tree, showCollapseAll: true }));
     const keyOf = async (arg: unknown, title: string) => datasetArg(arg).key ?? (await pickDataset(stores, title));
 
-    const exportDataset = async (arg?: unknown) => {
+    const exportDataset = async (arg?: unknown, preset?: ExportPreset) => {
       const { key, split } = datasetArg(arg);
       const chosen = key ?? (await pickDataset(stores, 'Export Dataset'));
-      return chosen ? exportFlow(stores, chosen, split) : undefined;
+      return chosen ? exportFlow(stores, chosen, split, preset) : undefined;
     };
     const openManifest = async (arg?: unknown) => {
       const key = await keyOf(arg, 'Open Dataset Manifest');
@@ -86,9 +86,10 @@ export const datasetsFeature: Feature = {
 
     s.registerCommand('tunix.refreshDatasets', () => tree.refresh());
 
-    s.registerCommand('tunix.buildDataset', async () => {
+    // With settings ({name, version, ...} as BuildOptions takes them) it builds without asking.
+    s.registerCommand('tunix.buildDataset', async (preset?: BuildSettings) => {
       if (!stores.exists()) throw new UserError('There are no traces to build from yet. Import traces (Tunix: Import Traces…) or generate samples (Tunix: Generate Sample Traces…) first.');
-      const settings = await askBuildSettings(stores);
+      const settings = preset?.name && preset.version ? preset : await askBuildSettings(stores);
       if (!settings) return undefined;
       const result = await runBuild(stores, settings);
       if (!result) return undefined;

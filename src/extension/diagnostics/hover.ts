@@ -21,7 +21,8 @@ export class TraceHover implements vscode.HoverProvider {
     const name = path.map((p) => (typeof p === 'number' ? `[${p}]` : p)).join('.').replace(/\.\[/g, '[');
     const md = new vscode.MarkdownString();
     md.appendMarkdown(`**\`${name}\`** (trace schema)\n\n`);
-    md.appendText(description);
+    // Our own text, written as plain sentences (appendText would escape every space).
+    md.appendMarkdown(description);
     const node = loc.previousNode;
     const range = node ? new vscode.Range(pos.line, node.offset, pos.line, node.offset + node.length) : undefined;
     return new vscode.Hover(md, range);

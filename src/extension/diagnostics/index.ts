@@ -60,14 +60,16 @@ export const diagnosticsFeature: Feature = {
       const t = r.totals;
       const text = `${r.cancelled ? 'Stopped after' : 'Validated'} ${r.files} trace file${r.files === 1 ? '' : 's'}: ${t.records.toLocaleString('en-US')} records, ${t.valid.toLocaleString('en-US')} valid, ${t.invalid.toLocaleString('en-US')} invalid (${t.errors} errors, ${t.warnings} warnings).`;
       s.log.info(text);
+      // Not awaited: the command's result (for callers and tests) must not wait on the toast.
       if (t.errors + t.warnings > 0) {
-        const pick = await vscode.window.showWarningMessage(text, 'Show Problems');
-        if (pick) await vscode.commands.executeCommand('workbench.actions.view.problems');
+        void vscode.window.showWarningMessage(text, 'Show Problems').then((pick) => pick && vscode.commands.executeCommand('workbench.actions.view.problems'));
       } else void vscode.window.showInformationMessage(text);
       return r;
     });
 
-    // Documents already open when the extension activates.
-    sync.reconsiderAll();
+    // Documents already open when the extension activates: after activation returns, so
+    // starting the worker never adds to activation time.
+    const initial = setTimeout(() => sync.reconsiderAll(), 0);
+    s.onDispose(() => clearTimeout(initial));
   },
 };

@@ -5,10 +5,12 @@ import { foundationFeature } from './foundation';
 import { diagnosticsFeature } from '../diagnostics';
 import { tracesFeature } from '../traces/feature';
 import { datasetsFeature } from '../datasets/feature';
+import { evalFeature } from '../eval/feature';
+import { runsFeature } from '../runs/feature';
 
 export interface Feature {
   name: string;
   register(services: ExtensionContextServices): void;
 }
 
-export const FEATURES: Feature[] = [foundationFeature, diagnosticsFeature, tracesFeature, datasetsFeature];
+export const FEATURES: Feature[] = [foundationFeature, diagnosticsFeature, tracesFeature, datasetsFeature, evalFeature, runsFeature];

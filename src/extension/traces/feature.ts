@@ -78,7 +78,7 @@ export const tracesFeature: Feature = {
       vscode.window.setStatusBarMessage(`$(trash) Deleted ${deleted} trace${deleted === 1 ? '' : 's'}`, 4000);
       return deleted;
     };
-    const filterByMeta = async (key: string, value: string) => {
+    const filterByMeta = async (key: string, value: string | number | boolean | null) => {
       tree.setMetaFilter({ key, values: [value] });
       await vscode.commands.executeCommand('tunix.traces.focus');
     };

@@ -33,8 +33,7 @@ export class StoreService implements vscode.Disposable {
   private readonly stores = new Map<string, Promise<Store>>();
   private readonly unsubscribe = new Map<string, () => void>();
   private readonly changeEmitter = new vscode.EventEmitter<DatabaseChange>();
-  private watcher: vscode.FileSystemWatcher | undefined;
-  private watchedPath: string | undefined;
+  private readonly watchers = new Map<string, vscode.FileSystemWatcher>();
   private storeModule: Promise<StoreModule> | undefined;
   private importModule: Promise<ImportModule> | undefined;
 
@@ -146,17 +145,16 @@ export class StoreService implements vscode.Disposable {
 
   /** Other processes (the CLI, another window) change the files: catch up when they do. */
   private watch(dbPath: string): void {
-    if (this.watchedPath === dbPath) return;
-    this.watcher?.dispose();
+    if (this.watchers.has(dbPath)) return;
     const uri = vscode.Uri.file(dbPath);
     const dir = vscode.Uri.joinPath(uri, '..');
     const name = dbPath.split(/[\\/]/).pop()!;
-    this.watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, `${name}*`));
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(dir, `${name}*`));
     const poke = () => void this.refresh();
-    this.watcher.onDidChange(poke);
-    this.watcher.onDidCreate(poke);
-    this.watcher.onDidDelete(poke);
-    this.watchedPath = dbPath;
+    watcher.onDidChange(poke);
+    watcher.onDidCreate(poke);
+    watcher.onDidDelete(poke);
+    this.watchers.set(dbPath, watcher);
   }
 
   /** Catches up with other processes' changes (fires onDidChange when there were any). */
@@ -174,11 +172,26 @@ export class StoreService implements vscode.Disposable {
     this.changeEmitter.fire({ path: this.path, kind: 'database' });
   }
 
+  /** Closes the store of one database path, if open (waits for its pending writes, compacts). */
+  async close(dbPath: string): Promise<void> {
+    const pending = this.stores.get(dbPath);
+    if (!pending) return;
+    this.stores.delete(dbPath);
+    this.unsubscribe.get(dbPath)?.();
+    this.unsubscribe.delete(dbPath);
+    this.watchers.get(dbPath)?.dispose();
+    this.watchers.delete(dbPath);
+    try {
+      await (await pending).close();
+    } catch {
+      // A store that failed to open has nothing to close.
+    }
+  }
+
   /** Closes every open store (waits for pending writes, compacts). */
   async closeAll(): Promise<void> {
-    this.watcher?.dispose();
-    this.watcher = undefined;
-    this.watchedPath = undefined;
+    for (const w of this.watchers.values()) w.dispose();
+    this.watchers.clear();
     for (const off of this.unsubscribe.values()) off();
     this.unsubscribe.clear();
     const pending = [...this.stores.values()];

@@ -14,7 +14,7 @@ type Host = WebviewPanelHost<TraceViewerToWebview, TraceViewerFromWebview>;
 export interface TraceViewerActions {
   compareWith(traceId: string): Promise<unknown>;
   delete(traceId: string): Promise<unknown>;
-  filterByMeta(key: string, value: string): Promise<unknown>;
+  filterByMeta(key: string, value: string | number | boolean | null): Promise<unknown>;
 }
 
 export class TraceViewerPanels implements vscode.Disposable {
@@ -112,10 +112,15 @@ export class TraceViewerPanel {
     return this.document;
   }
 
+  /** True once the shown trace was deleted from the database. */
+  get isDeleted(): boolean {
+    return this.deleted;
+  }
+
   async reload(): Promise<void> {
     try {
       this.document = await this.source.load(this.traceId);
-      this.host.title = `Trace ${shortId(this.traceId)}`;
+      this.host.title = titleOf(this.document);
       this.postState();
     } catch (err) {
       this.report(err);
@@ -182,6 +187,12 @@ export async function openAtLine(file: string, line?: number): Promise<void> {
   const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(file));
   const position = new vscode.Position(Math.max(0, (line ?? 1) - 1), 0);
   await vscode.window.showTextDocument(doc, { selection: new vscode.Range(position, position), preview: true });
+}
+
+/** The tab title: the start of the prompt says which trace this is better than its id. */
+function titleOf(trace: TraceDocument): string {
+  const prompt = trace.prompt.replace(/\s+/g, ' ').trim();
+  return `Trace: ${prompt.length > 28 ? `${prompt.slice(0, 27)}…` : prompt}`;
 }
 
 export function shortId(id: string): string {

@@ -54,7 +54,8 @@ interface Page {
   wanted: number;
 }
 
-const NONE = '(none)';
+const NO_SOURCE = '(no source)';
+const NO_CATEGORY = '(no category)';
 
 export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<TracesNode | undefined>();
@@ -157,21 +158,21 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
   getTreeItem(node: TracesNode): vscode.TreeItem {
     switch (node.kind) {
       case 'source': {
-        const item = new vscode.TreeItem(node.source || NONE, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(node.source || NO_SOURCE, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `source:${node.source}`;
         item.description = node.count.toLocaleString('en-US');
         item.iconPath = new vscode.ThemeIcon('database');
         item.contextValue = 'tunix.traceSource';
-        item.tooltip = `${node.count.toLocaleString('en-US')} trace${node.count === 1 ? '' : 's'} with source "${node.source || NONE}" in ${node.categories.length} categor${node.categories.length === 1 ? 'y' : 'ies'}${isFiltered(this.filter) ? ' (matching the filter)' : ''}`;
+        item.tooltip = `${node.count.toLocaleString('en-US')} trace${node.count === 1 ? '' : 's'} with source "${node.source || NO_SOURCE}" in ${node.categories.length} categor${node.categories.length === 1 ? 'y' : 'ies'}${isFiltered(this.filter) ? ' (matching the filter)' : ''}`;
         return item;
       }
       case 'category': {
-        const item = new vscode.TreeItem(node.category || NONE, vscode.TreeItemCollapsibleState.Collapsed);
+        const item = new vscode.TreeItem(node.category || NO_CATEGORY, vscode.TreeItemCollapsibleState.Collapsed);
         item.id = `category:${node.source}\u0000${node.category}`;
         item.description = node.count.toLocaleString('en-US');
         item.iconPath = new vscode.ThemeIcon('tag');
         item.contextValue = 'tunix.traceCategory';
-        item.tooltip = `${node.count.toLocaleString('en-US')} trace${node.count === 1 ? '' : 's'} in ${node.source || NONE} / ${node.category || NONE}`;
+        item.tooltip = `${node.count.toLocaleString('en-US')} trace${node.count === 1 ? '' : 's'} in ${node.source || NO_SOURCE} / ${node.category || NO_CATEGORY}`;
         return item;
       }
       case 'trace':

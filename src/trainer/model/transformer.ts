@@ -7,8 +7,9 @@
 // - every dense product is a 2-D matmul with an explicit-transpose gradient (./linear);
 // - the causal mask is one cached [T, T] tensor per sequence length.
 import { createRng } from '../../core/generate/prng';
+import { makeLayers, type Layers } from './layers';
 import { makeLinear, type Linear } from './linear';
-import type { NamedVariables, Scalar, Tensor, Tensor2D, Tf } from './tf';
+import type { NamedVariables, Scalar, Tensor, Tensor1D, Tensor2D, Tf } from './tf';
 
 export interface TransformerShape {
   vocabSize: number;
@@ -74,6 +75,7 @@ export class Transformer {
   private static instances = 0;
   readonly variables: NamedVariables = new Map();
   private readonly linear: Linear;
+  private readonly layers: Layers;
   private readonly masks = new Map<number, Tensor>();
 
   constructor(
@@ -84,6 +86,7 @@ export class Transformer {
   ) {
     if (shape.dModel % shape.heads !== 0) throw new Error(`heads (${shape.heads}) must divide d_model (${shape.dModel})`);
     this.linear = makeLinear(tf, options.explicitTranspose);
+    this.layers = makeLayers(tf);
     // tfjs variable names are global per process: a per-instance prefix lets models coexist (tests).
     const prefix = `transformer${Transformer.instances++}`;
     for (const [name, w] of weights) this.variables.set(name, tf.tidy(() => tf.variable(tf.tensor(w.values, w.shape, 'float32'), true, `${prefix}/${name}`)));
@@ -127,12 +130,12 @@ export class Transformer {
   }
 
   layerNorm(x: Tensor2D, prefix: string): Tensor2D {
-    const tf = this.tf;
-    const mean = tf.mean(x, -1, true);
-    const centered = tf.sub(x, mean);
-    const variance = tf.mean(tf.square(centered), -1, true);
-    const normed = tf.mul(centered, tf.rsqrt(tf.add(variance, 1e-5)));
-    return tf.add(tf.mul(normed, this.v(`${prefix}.g`)), this.v(`${prefix}.b`)) as Tensor2D;
+    return this.layers.layerNorm(x, this.v(`${prefix}.g`) as unknown as Tensor1D, this.v(`${prefix}.b`) as unknown as Tensor1D);
+  }
+
+  /** x W + b for the parameters `${prefix}.w…`/`${prefix}.b…` named in full. */
+  private dense(x: Tensor2D, weight: string, bias: string): Tensor2D {
+    return this.layers.addBias(this.linear(x, this.v(weight)), this.v(bias) as unknown as Tensor1D);
   }
 
   /** Final hidden states [batch*time, d_model] for input ids [batch*time] (row-major). */
@@ -145,29 +148,29 @@ export class Transformer {
     const oneHot = tf.oneHot(ids, V) as Tensor2D;
     let x = this.linear(oneHot, this.v('tok_emb'));
     const positions = tf.slice(this.v('pos_emb'), [0, 0], [time, D]);
-    x = tf.reshape(tf.add(tf.reshape(x, [batch, time, D]), positions), [batch * time, D]);
+    x = this.layers.addPositions(x, positions as Tensor2D, batch);
     const mask = this.causalMask(time);
     const scale = 1 / Math.sqrt(dh);
     for (let l = 0; l < L; l++) {
       const h = this.layerNorm(x, `h${l}.ln1`);
-      const qkv = tf.add(this.linear(h, this.v(`h${l}.attn.w_qkv`)), this.v(`h${l}.attn.b_qkv`)) as Tensor2D;
+      const qkv = this.dense(h, `h${l}.attn.w_qkv`, `h${l}.attn.b_qkv`);
       const [q, k, vv] = tf.split(qkv, 3, 1).map((t) => tf.reshape(tf.transpose(tf.reshape(t, [batch, time, H, dh]), [0, 2, 1, 3]), [batch * H, time, dh]));
       const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), mask);
       const attended = tf.matMul(tf.softmax(scores), vv); // [B*H, T, dh]
       const merged = tf.reshape(tf.transpose(tf.reshape(attended, [batch, H, time, dh]), [0, 2, 1, 3]), [batch * time, D]) as Tensor2D;
-      x = tf.add(x, tf.add(this.linear(merged, this.v(`h${l}.attn.w_out`)), this.v(`h${l}.attn.b_out`))) as Tensor2D;
+      x = tf.add(x, this.dense(merged, `h${l}.attn.w_out`, `h${l}.attn.b_out`)) as Tensor2D;
       const h2 = this.layerNorm(x, `h${l}.ln2`);
-      const pre = tf.add(this.linear(h2, this.v(`h${l}.mlp.w_in`)), this.v(`h${l}.mlp.b_in`)) as Tensor2D;
+      const pre = this.dense(h2, `h${l}.mlp.w_in`, `h${l}.mlp.b_in`);
       // GELU, sigmoid approximation: x * sigmoid(1.702 x).
       const act = tf.mul(pre, tf.sigmoid(tf.mul(pre, 1.702))) as Tensor2D;
-      x = tf.add(x, tf.add(this.linear(act, this.v(`h${l}.mlp.w_out`)), this.v(`h${l}.mlp.b_out`))) as Tensor2D;
+      x = tf.add(x, this.dense(act, `h${l}.mlp.w_out`, `h${l}.mlp.b_out`)) as Tensor2D;
     }
     return this.layerNorm(x, 'ln_f');
   }
 
   /** Next-token logits [rows, vocab] for hidden states [rows, d_model]. */
   logits(hidden: Tensor2D): Tensor2D {
-    return this.tf.add(this.linear(hidden, this.v('head.w')), this.v('head.b')) as Tensor2D;
+    return this.dense(hidden, 'head.w', 'head.b');
   }
 
   /** Mean cross-entropy over the weighted (completion) positions. */

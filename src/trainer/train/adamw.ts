@@ -44,8 +44,10 @@ export class AdamW {
     const tf = this.tf;
     const { beta1, beta2, epsilon, weightDecay, clipNorm, decays } = this.options;
     const names = [...this.params.keys()];
-    const squares = names.map((n) => tf.sum(tf.square(grads[n])));
-    const norm = tf.sqrt(tf.addN(squares)) as Scalar;
+    // Pairwise sums, not tf.addN: WebGPU in compatibility mode allows only 8 storage buffers per kernel.
+    let sumOfSquares = tf.scalar(0);
+    for (const n of names) sumOfSquares = tf.add(sumOfSquares, tf.sum(tf.square(grads[n])));
+    const norm = tf.sqrt(sumOfSquares) as Scalar;
     const scale = clipNorm > 0 ? tf.minimum(1, tf.div(clipNorm, tf.add(norm, 1e-6))) : tf.scalar(1);
     const c1 = 1 / (1 - beta1 ** t);
     const c2 = 1 / (1 - beta2 ** t);

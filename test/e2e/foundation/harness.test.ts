@@ -1,9 +1,9 @@
 // The e2e harness's own helpers against this VS Code build, so other tests can rely on them:
 // Quick Open, focusing a view, reaching a webview's content (VS Code's built-in Markdown
-// preview is a webview), and reloading the window.
+// preview is a webview), modal dialogs, and reloading the window.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import { focusView, getWebviewFrame, openFile, openWorkbench, runCommand, viewPane, waitFor, workspacePath } from '../harness';
+import { answerDialog, focusView, getWebviewFrame, openFile, openWorkbench, runCommand, viewPane, waitFor, waitForDialog, workspacePath } from '../harness';
 
 describe('foundation: the e2e harness', function () {
   this.timeout(120_000);
@@ -31,6 +31,14 @@ describe('foundation: the e2e harness', function () {
     const heading = frame.locator('h1');
     await heading.waitFor({ timeout: 30_000 });
     assert.equal((await heading.textContent())?.trim(), 'Tunix RT sample workspace');
+  });
+
+  it('reads and answers a modal dialog (Help: About)', async () => {
+    await runCommand('Help: About');
+    const dialog = await waitForDialog('code-server');
+    assert.match((await dialog.textContent()) ?? '', /1\.99\.3/, 'the About dialog names the VS Code version');
+    await assert.rejects(runCommand('Tunix: Show Log'), /a modal dialog is open/);
+    await answerDialog('OK');
   });
 
   it('reloads the window to a clean state', async () => {

@@ -12,7 +12,7 @@ import type { ImportOutcome } from '../../../src/extension/traces/importCommand'
 import type { TraceComparePanel } from '../../../src/extension/traces/traceComparePanel';
 import type { TracesNode } from '../../../src/extension/traces/tracesTree';
 import type { TraceViewerPanel } from '../../../src/extension/traces/traceViewerPanel';
-import { activate, waitFor, workspaceDir } from '../helpers';
+import { activate, logText, waitFor, workspaceDir } from '../helpers';
 
 const HOOK = Symbol.for('tunix-rt.traces.feature');
 
@@ -65,8 +65,8 @@ describe('traces: view, import, viewer and comparison (integration)', function (
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await parts().stores.closeAll();
     await vscode.workspace.getConfiguration('tunix').update('database.path', undefined, vscode.ConfigurationTarget.Workspace);
+    await parts().stores.close(dbPath);
     fs.rmSync(dbDir, { recursive: true, force: true });
   });
 
@@ -292,8 +292,11 @@ describe('traces: view, import, viewer and comparison (integration)', function (
 
   it('refuses to compare more than two selected traces with a clear message', async () => {
     const nodes = await children(await categoryNode('paging', 'bulk'));
+    const api = await activate();
+    const before = logText(api).length;
     const result = await vscode.commands.executeCommand('tunix.compareTraces', nodes[0], nodes.slice(0, 3));
     assert.equal(result, undefined);
+    await waitFor(() => logText(api).slice(before).includes('Select exactly two traces to compare (3 are selected)'), 'the message in the log');
   });
 
   it('deletes a trace: gone from the database and the tree, and its open viewer says so', async () => {
@@ -311,8 +314,12 @@ describe('traces: view, import, viewer and comparison (integration)', function (
     parts().tree.refresh();
     assert.equal((await categoryNode('paging', 'bulk')).count, before - 1);
     assert.equal(await parts().actions.exists(first.trace.id), false);
+    assert.equal(viewer.isDeleted, true, 'the open viewer was told');
     // Opening a deleted id is a clear error, not a crash.
+    const api = await activate();
+    const logged = logText(api).length;
     assert.equal(await vscode.commands.executeCommand('tunix.openTraceById', first.trace.id), undefined);
+    await waitFor(() => logText(api).slice(logged).includes(`No trace with id "${first.trace.id}"`), 'the error in the log');
   });
 
   it('sees changes another process (the CLI) commits to the same database', async () => {

@@ -17,7 +17,8 @@ describe('dataset export', () => {
     await insert(t.store, [...generateTraces({ task: 'mixed', count: 300, seed: 2 })]);
     await buildDataset(t.store, { name: 'ex', version: 'v1', databasePath: t.db, seed: 1 });
   });
-  const read = (file: string) => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const read = (file: string): any[] => fs.readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
 
   for (const format of EXPORT_FORMATS) {
     it(`${format}: one line per trace of the split, in manifest order`, async () => {
@@ -34,7 +35,8 @@ describe('dataset export', () => {
         // Our importer reads every export format back to the same trace content.
         for (const line of lines.slice(0, 20)) {
           const back = fromExportFormat(line)!.value as { prompt: string; final_answer: string; steps: Array<{ content: string }> };
-          const stored = getTrace(t.store, format === 'training_example' ? line.metadata.source_trace_id : line.id)!.record;
+          const id: string = format === 'training_example' ? line.metadata.source_trace_id : line.id;
+          const stored = getTrace(t.store, id)!.record;
           assert.equal(back.prompt, stored.prompt);
           assert.equal(back.final_answer, stored.final_answer);
           assert.deepEqual(back.steps.map((s) => s.content), stored.steps.map((s) => s.content));

@@ -161,6 +161,10 @@ describe('store: traces', () => {
       { value: 'even4', count: 3 },
     ]);
     assert.equal(metaValues(store, 'level', 2).truncated, true);
+    // The answers are cached until the data changes, and only until then.
+    await store.write((tx) => insertTraces(tx, [prepareTrace(trace(100, { meta: { brand_new: 'yes', task_type: 'even4' } }))], '2025-01-01T00:00:00.000Z'));
+    assert.ok(metaKeys(store).some((k) => k.key === 'brand_new'));
+    assert.deepEqual(metaValues(store, 'task_type').values[1], { value: 'even4', count: 4 });
     await store.close();
   });
 

@@ -74,7 +74,9 @@ describe('trainer: data and batches', () => {
     writeJsonl(noTurn, [{ id: 'x', prompts: 'plain text' }, { id: 'y', prompt: 'p', response: 'r' }]);
     assert.throws(() => readSftRecords(noTurn, 'train'), (e: unknown) => e instanceof TrainerError && /line 1: .*no model turn/.test(e.message) && /line 2: .*another export format/.test(e.message));
     // A test split may hold bare prompts: they are wrapped in the template.
-    const [r] = readSftRecords(noTurn, 'test').slice(0, 1);
+    const bare = path.join(dir, 'bare.jsonl');
+    writeJsonl(bare, [{ id: 'x', prompts: 'plain text' }]);
+    const [r] = readSftRecords(bare, 'test');
     assert.equal(r.prompt, '<start_of_turn>user\nplain text<end_of_turn>\n<start_of_turn>model\n');
   });
 });

@@ -82,7 +82,7 @@ export function readJsonLines(file: string): any[] {
 }
 
 /** A model small enough that a few dozen steps take seconds on one core. */
-export const TINY_MODEL = { layers: 1, d_model: 32, heads: 2, mlp: 64, context_length: 96 };
+export const TINY_MODEL = { layers: 1, d_model: 32, heads: 2, mlp: 64, context_length: 160 };
 
 export function tinyTraining(overrides: Record<string, number> = {}) {
   return {

@@ -198,3 +198,7 @@ export function deleteEvaluation(tx: Writer, id: string): boolean {
   tx.run('DELETE FROM eval_item_results WHERE evaluation_id = ?', [id]);
   return tx.run('DELETE FROM eval_evaluations WHERE id = ?', [id]).changes > 0;
 }
+
+export function countEvaluations(q: Reader): number {
+  return q.get<{ n: number }>('SELECT count(*) AS n FROM eval_evaluations')?.n ?? 0;
+}

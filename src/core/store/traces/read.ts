@@ -1,5 +1,5 @@
 // Reading single traces, the tree's group counts, and the meta keys/values filter pickers offer.
-import type { Readable } from '../store';
+import type { Readable, Reader } from '../store';
 import { metaPath } from './query';
 import { rowToRecord, type StoredScore, type StoredTrace, type TraceRow } from './model';
 
@@ -77,9 +77,26 @@ export interface MetaKey {
   count: number;
 }
 
-/** The top-level meta keys in use, most common first. Scans every trace: cache it by store.dataVersion. */
+/**
+ * Filter pickers ask for the same keys and values again and again; both scan every trace,
+ * so results are kept per store until its data changes (its dataVersion moves).
+ */
+const memo = new WeakMap<Readable, { version: number; entries: Map<string, unknown> }>();
+
+function memoized<T>(store: Readable, key: string, compute: (q: Reader) => T): T {
+  return store.read((q) => {
+    const version = (store as { dataVersion?: number }).dataVersion;
+    if (version === undefined) return compute(q);
+    let m = memo.get(store);
+    if (!m || m.version !== version) memo.set(store, (m = { version, entries: new Map() }));
+    if (!m.entries.has(key)) m.entries.set(key, compute(q));
+    return m.entries.get(key) as T;
+  });
+}
+
+/** The top-level meta keys in use, most common first. Scans every trace once per data change (then cached). */
 export function metaKeys(store: Readable): MetaKey[] {
-  return store.read((q) =>
+  return memoized(store, 'keys', (q) =>
     q.all<{ key: string; n: number }>(`SELECT j.key AS key, count(*) AS n FROM traces t, json_each(t.meta) j WHERE t.meta IS NOT NULL GROUP BY j.key ORDER BY n DESC, j.key`).map((r) => ({ key: r.key, count: r.n })),
   );
 }
@@ -96,14 +113,15 @@ export interface MetaValues {
   truncated: boolean;
 }
 
-/** The distinct values of one meta key, most common first (at most `limit`). */
+/** The distinct values of one meta key, most common first (at most `limit`; cached like metaKeys). */
 export function metaValues(store: Readable, key: string, limit = 200): MetaValues {
-  const rows = store.read((q) =>
-    q.all<{ v: string | number | null; n: number }>(
+  const path = metaPath(key);
+  return memoized(store, `values:${limit}:${key}`, (q) => {
+    const rows = q.all<{ v: string | number | null; n: number }>(
       `SELECT json_extract(meta, ?) AS v, count(*) AS n FROM traces WHERE json_type(meta, ?) IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT ?`,
-      [metaPath(key), metaPath(key), limit + 1],
-    ),
-  );
-  const truncated = rows.length > limit;
-  return { values: rows.slice(0, limit).map((r) => ({ value: r.v, count: r.n })), truncated };
+      [path, path, limit + 1],
+    );
+    const truncated = rows.length > limit;
+    return { values: rows.slice(0, limit).map((r) => ({ value: r.v, count: r.n })), truncated };
+  });
 }

@@ -1,0 +1,355 @@
+// Training benchmarks of the built-in trainer (issue 6), one JSON line per figure:
+// - blas_ceiling_gflops: a native float32 matmul (numpy/OpenBLAS, else a C program against
+//   OpenBLAS), all cores and one core: the yardstick, measured in this run;
+// - train_tokens_per_second, per backend available here (wasm with the trainer's SIMD kernels,
+//   wasm with tfjs's own kernels as the peer, pure-JS cpu, WebGPU; tfjs-node(-gpu) where
+//   installed): the SFT transformer's training throughput and its model FLOP/s as a share of
+//   the BLAS ceiling. Each backend is measured in its own child process;
+// - learning_addition: the real trainer (dist/trainer.js, default config) on generated 2- and
+//   3-digit addition: exact-answer accuracy on held-out items and the wall time.
+// Usage: node out/bench/train.js [--backends wasm,wasm-tfjs,cpu,webgpu,gpu,native] [--skip-learning] [--learning-only]
+//        [--train N] [--steps N] (training steps for the learning run; default: the engine's default)
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { defaultTunables } from '../src/core/run/trainerConfig';
+import { selectBackend } from '../src/trainer/backend';
+import { BatchSampler, encodeExamples, makeTokenBatch } from '../src/trainer/data/batches';
+import { readSftRecords } from '../src/trainer/data/records';
+import { CharTokenizer } from '../src/trainer/data/tokenizer';
+import { initialWeights, Transformer } from '../src/trainer/model/transformer';
+import { AdamW } from '../src/trainer/train/adamw';
+import { generatedSplits, writeJsonl, writeRun } from '../test/unit/trainer/fixtures';
+
+function emit(figure: Record<string, unknown>): void {
+  console.log(JSON.stringify({ bench: 'train', ...figure }));
+}
+
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(`--${name}`);
+const option = (name: string) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const repoRoot = (() => {
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
+  return dir;
+})();
+
+// ---------------------------------------------------------------------------------------------
+// The native BLAS ceiling.
+
+interface Ceiling {
+  gflops: number | null;
+  gflops_one_thread: number | null;
+  source: string;
+  reason?: string;
+}
+
+const NUMPY_SCRIPT = `
+import time, numpy as np
+n = 1024
+a = np.random.rand(n, n).astype(np.float32); b = np.random.rand(n, n).astype(np.float32)
+a @ b
+best = 1e9
+for _ in range(7):
+    t = time.perf_counter(); a @ b; best = min(best, time.perf_counter() - t)
+cfg = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}
+blas = ""
+try:
+    blas = cfg["Build Dependencies"]["blas"]["name"]
+except Exception:
+    pass
+print(2 * n ** 3 / best / 1e9, np.__version__, blas)
+`;
+
+const C_SOURCE = `
+#include <cblas.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
+int main(void) {
+  int n = 1024; float *a = malloc(4 * n * n), *b = malloc(4 * n * n), *c = malloc(4 * n * n);
+  for (int i = 0; i < n * n; i++) { a[i] = (float)rand() / RAND_MAX; b[i] = (float)rand() / RAND_MAX; }
+  double best = 1e9;
+  for (int r = 0; r < 8; r++) {
+    double t = now();
+    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
+    t = now() - t; if (r > 0 && t < best) best = t;
+  }
+  printf("%f\\n", 2.0 * n * n * n / best / 1e9);
+  return 0;
+}
+`;
+
+function measureCeiling(): Ceiling {
+  const runNumpy = (threads?: number) =>
+    spawnSync('python3', ['-c', NUMPY_SCRIPT], { encoding: 'utf8', env: { ...process.env, ...(threads ? { OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads), MKL_NUM_THREADS: String(threads) } : {}) }, timeout: 120_000 });
+  const all = runNumpy();
+  if (all.status === 0) {
+    const [gflops, version, blas] = all.stdout.trim().split(/\s+/);
+    const one = runNumpy(1);
+    return {
+      gflops: round(Number(gflops)),
+      gflops_one_thread: one.status === 0 ? round(Number(one.stdout.trim().split(/\s+/)[0])) : null,
+      source: `numpy ${version}${blas ? ` (${blas})` : ''}, float32 1024x1024 matmul`,
+    };
+  }
+  const numpyReason = all.error ? `python3: ${all.error.message}` : `numpy: ${(all.stderr || '').trim().split('\n').at(-1)}`;
+  // No numpy: a C program against OpenBLAS, if a compiler and the library are here.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tunix-blas-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'sgemm.c'), C_SOURCE);
+    const cc = spawnSync('cc', ['-O2', '-o', path.join(dir, 'sgemm'), path.join(dir, 'sgemm.c'), '-I/usr/include/openblas', '-I/usr/include/x86_64-linux-gnu/openblas-pthread', '-lopenblas'], { encoding: 'utf8' });
+    if (cc.status !== 0) {
+      return { gflops: null, gflops_one_thread: null, source: 'none', reason: `${numpyReason}; no OpenBLAS C build either (${cc.error?.message ?? (cc.stderr || '').trim().split('\n')[0]}; apt-get install libopenblas-dev)` };
+    }
+    const run = (threads?: number) => spawnSync(path.join(dir, 'sgemm'), [], { encoding: 'utf8', env: { ...process.env, ...(threads ? { OPENBLAS_NUM_THREADS: String(threads) } : {}) } });
+    const a = run();
+    const b = run(1);
+    return { gflops: a.status === 0 ? round(Number(a.stdout)) : null, gflops_one_thread: b.status === 0 ? round(Number(b.stdout)) : null, source: 'C cblas_sgemm (OpenBLAS), float32 1024x1024' };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Training throughput, one backend per child process.
+
+interface Throughput {
+  backend: string;
+  device?: string;
+  tokens_per_second?: number;
+  /** Model FLOP/s (forward + backward, padded positions included: what the hardware computed). */
+  gflops?: number;
+  step_ms?: number;
+  cpu_ms_per_step?: number;
+  steps?: number;
+  batch?: number;
+  sequence?: number;
+  parameters?: number;
+  skipped?: string;
+}
+
+/** Backend names of this bench: wasm-tfjs is wasm without the trainer's SIMD kernels. */
+const BACKENDS: Record<string, { backend: string; env: Record<string, string>; maxSteps: number; budgetMs: number }> = {
+  wasm: { backend: 'wasm', env: {}, maxSteps: 12, budgetMs: 20_000 },
+  'wasm-tfjs': { backend: 'wasm', env: { TUNIX_WASM_FAST_MATMUL: '0' }, maxSteps: 6, budgetMs: 20_000 },
+  cpu: { backend: 'cpu', env: {}, maxSteps: 3, budgetMs: 40_000 },
+  webgpu: { backend: 'webgpu', env: { TUNIX_ALLOW_SOFTWARE_GPU: '1' }, maxSteps: 10, budgetMs: 40_000 },
+  gpu: { backend: 'gpu', env: {}, maxSteps: 20, budgetMs: 20_000 },
+  native: { backend: 'native', env: {}, maxSteps: 12, budgetMs: 20_000 },
+};
+
+async function measureInChild(name: string): Promise<Throughput> {
+  const spec = BACKENDS[name];
+  const model = defaultTunables('sft_transformer').model;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tunix-bench-'));
+  try {
+    const file = path.join(dir, 'train.jsonl');
+    writeJsonl(file, generatedSplits({ train: 512 }, { seed: 11 }).train);
+    const records = readSftRecords(file, 'train');
+    const tok = CharTokenizer.fromTexts(records.flatMap((r) => [r.prompt, r.completion]));
+    const C = model.context_length;
+    const examples = encodeExamples(records, tok, C).examples;
+    let handle;
+    try {
+      handle = await selectBackend(spec.backend as never, { allowSoftwareGpu: spec.env.TUNIX_ALLOW_SOFTWARE_GPU === '1', log: () => {} });
+    } catch (err) {
+      return { backend: name, skipped: (err as Error).message };
+    }
+    const tf = handle.tf;
+    const shape = { vocabSize: tok.vocabSize, layers: model.layers, dModel: model.d_model, heads: model.heads, mlp: model.mlp, contextLength: C };
+    const net = new Transformer(tf, shape, initialWeights(shape, 1), { explicitTranspose: handle.explicitTranspose });
+    const optimizer = new AdamW(tf, net.variables, { beta1: 0.9, beta2: 0.98, epsilon: 1e-8, weightDecay: 0.01, clipNorm: 1, decays: Transformer.decays });
+    const vars = [...net.variables.values()];
+    const keyOf = new Map([...net.variables].map(([k, v]) => [v.name, k]));
+    const batchSize = defaultTunables('sft_transformer').training.batch_size;
+    const sampler = new BatchSampler(examples.length, batchSize, 1);
+    const step = async (s: number) => {
+      const batch = makeTokenBatch(sampler.indicesForStep(s).map((i) => examples[i]), C);
+      const [loss] = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(() => net.loss(batch.inputs, batch.targets, batch.weights, batch.batch, batch.time), vars);
+        const byKey: Record<string, import('../src/trainer/model/tf').Tensor> = {};
+        for (const [n, g] of Object.entries(grads)) byKey[keyOf.get(n)!] = g;
+        return [value, optimizer.apply(byKey, s + 1, 1e-3)];
+      });
+      await loss.data(); // waits for GPU backends to finish the step
+      loss.dispose();
+      return { tokens: batch.tokenCount, flops: 3 * batch.batch * batch.time * net.flopsPerTokenForward(batch.time), time: batch.time };
+    };
+    await step(0); // warm-up: kernel compilation, shader pipelines, memory growth
+    await step(1);
+    let tokens = 0;
+    let flops = 0;
+    let steps = 0;
+    let sequence = 0;
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    while (steps < spec.maxSteps && (steps < 2 || performance.now() - t0 < spec.budgetMs)) {
+      const r = await step(2 + steps);
+      tokens += r.tokens;
+      flops += r.flops;
+      sequence = Math.max(sequence, r.time);
+      steps++;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    return {
+      backend: name,
+      device: handle.device,
+      tokens_per_second: round(tokens / seconds, 0),
+      gflops: round(flops / seconds / 1e9),
+      step_ms: round((seconds * 1000) / steps, 1),
+      cpu_ms_per_step: round((cpu.user + cpu.system) / 1000 / steps, 1),
+      steps,
+      batch: batchSize,
+      sequence,
+      parameters: net.parameterCount,
+    };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runChild(name: string): Promise<Throughput> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [__filename, '--measure', name], { env: { ...process.env, ...BACKENDS[name].env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const line = out.trim().split('\n').reverse().find((l) => l.startsWith('{'));
+      if (code === 0 && line) resolve(JSON.parse(line));
+      else resolve({ backend: name, skipped: `measurement process exited ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}` });
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Learning: the real trainer on 2- and 3-digit addition.
+
+async function learning(): Promise<void> {
+  const trainer = path.join(repoRoot, 'dist', 'trainer.js');
+  if (!fs.existsSync(trainer)) return emit({ figure: 'learning_addition', skipped: `${trainer} missing; run node esbuild.mjs` });
+  const trainCount = Number(option('train') ?? 5000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tunix-bench-learn-'));
+  try {
+    // Medium difficulty = both operands 2 or 3 digits; test prompts never appear in train.
+    const splits = generatedSplits({ train: trainCount, val: 200, test: 200 }, { seed: 2024, difficulties: ['medium'] });
+    const defaults = defaultTunables('sft_transformer');
+    const steps = option('steps') ? Number(option('steps')) : defaults.training.steps;
+    const backend = option('learning-backend') ?? 'auto';
+    writeRun(dir, splits, { backend, seed: defaults.seed, training: { ...defaults.training, steps, checkpoint_interval: 1_000_000 }, model: defaults.model, generation: defaults.generation });
+    const started = performance.now();
+    let trainingStarted = 0;
+    let trainingEnded = 0;
+    let startedEvent: Record<string, unknown> | undefined;
+    const code = await new Promise<number | null>((resolve) => {
+      const child = spawn(process.execPath, [trainer, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let buffer = '';
+      child.stdout.on('data', (d) => {
+        buffer += d;
+        let nl: number;
+        while ((nl = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, nl);
+          buffer = buffer.slice(nl + 1);
+          try {
+            const e = JSON.parse(line);
+            if (e.event === 'started') {
+              trainingStarted = performance.now();
+              startedEvent = e;
+            }
+            if (e.event === 'progress' && e.step === e.total_steps) trainingEnded = performance.now();
+          } catch {
+            /* not an event */
+          }
+        }
+      });
+      child.stderr.on('data', () => {});
+      child.on('close', resolve);
+    });
+    const wall = (performance.now() - started) / 1000;
+    if (code !== 0) return emit({ figure: 'learning_addition', skipped: `trainer exited ${code}` });
+    const predictions = fs.readFileSync(path.join(dir, 'predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    // answer_correctness@v1: strip and lowercase both sides, exact equality.
+    const right = predictions.filter((p) => String(p.prediction).trim().toLowerCase() === String(p.expected).trim().toLowerCase()).length;
+    const metrics = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lastTrain = metrics.filter((m) => 'loss' in m).at(-1);
+    emit({
+      figure: 'learning_addition',
+      task: '2- and 3-digit addition, ones column first with carries (src/core/generate, medium)',
+      accuracy: round(right / predictions.length, 4),
+      correct: right,
+      test_items: predictions.length,
+      train_examples: trainCount,
+      steps,
+      wall_seconds: round(wall, 1),
+      training_seconds: round(((trainingEnded || performance.now()) - trainingStarted) / 1000, 1),
+      final_loss: lastTrain?.loss,
+      backend: startedEvent?.backend,
+      cpus: os.availableParallelism?.() ?? os.cpus().length,
+      load_average: os.loadavg().map((l) => round(l, 1)),
+      peer: { source: 'ENVIRONMENT.md prototype (shorter step format, one core)', accuracy: 1.0, wall_seconds: 240 },
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+async function main(): Promise<void> {
+  if (flag('measure')) {
+    const result = await measureInChild(argv[argv.indexOf('--measure') + 1]);
+    console.log(JSON.stringify(result));
+    process.exit(0);
+  }
+  if (!flag('learning-only')) {
+    const ceiling = measureCeiling();
+    emit({ figure: 'blas_ceiling_gflops', value: ceiling.gflops, one_thread: ceiling.gflops_one_thread, source: ceiling.source, ...(ceiling.reason ? { reason: ceiling.reason } : {}) });
+    const names = (option('backends') ?? 'wasm,wasm-tfjs,cpu,webgpu,gpu,native').split(',').filter((n) => n in BACKENDS);
+    const results: Throughput[] = [];
+    for (const name of names) results.push(await runChild(name));
+    const peer = results.find((r) => r.backend === 'wasm-tfjs');
+    for (const r of results) {
+      if (r.skipped) {
+        emit({ figure: 'train_tokens_per_second', backend: r.backend, value: null, skipped: r.skipped });
+        continue;
+      }
+      emit({
+        figure: 'train_tokens_per_second',
+        backend: r.backend,
+        value: r.tokens_per_second,
+        model_gflops: r.gflops,
+        share_of_blas: ceiling.gflops && r.gflops !== undefined ? round(r.gflops / ceiling.gflops, 3) : null,
+        share_of_blas_one_thread: ceiling.gflops_one_thread && r.gflops !== undefined ? round(r.gflops / ceiling.gflops_one_thread, 3) : null,
+        ...(ceiling.gflops ? {} : { share_reason: ceiling.reason }),
+        device: r.device,
+        step_ms: r.step_ms,
+        cpu_ms_per_step: r.cpu_ms_per_step,
+        steps: r.steps,
+        batch: r.batch,
+        sequence: r.sequence,
+        parameters: r.parameters,
+        ...(r.backend === 'wasm' && peer?.tokens_per_second ? { peer: { backend: 'wasm-tfjs (tfjs kernels only)', value: peer.tokens_per_second } } : {}),
+        load_average: os.loadavg().map((l) => round(l, 1)),
+      });
+    }
+  }
+  if (!flag('skip-learning')) await learning();
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,31 @@
+// Click-through from the leaderboard and the comparison to a run. The Runs feature owns the
+// run's own views; when it offers `tunix.showRun` we use it, otherwise the run's manifest
+// opens in an editor (its folder holds the metrics, logs and predictions).
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { UserError } from '../../core/errors';
+import type { ExtensionContextServices } from '../services';
+import { evalContext } from './evalCore';
+
+export const SHOW_RUN_COMMAND = 'tunix.showRun';
+
+export async function openRun(s: ExtensionContextServices, runId: string): Promise<void> {
+  const commands = await vscode.commands.getCommands(true);
+  if (commands.includes(SHOW_RUN_COMMAND)) {
+    await vscode.commands.executeCommand(SHOW_RUN_COMMAND, runId);
+    return;
+  }
+  const { store, m } = await evalContext(s);
+  const run = store.read((q) => m.runs.getRun(q, runId));
+  if (!run) throw new UserError(`Run ${runId} is no longer in the database; its evaluations are kept.`);
+  const manifest = path.join(run.runDir, 'run_manifest.json');
+  const target = fs.existsSync(manifest) ? manifest : path.join(run.runDir, 'config.json');
+  if (!fs.existsSync(target)) throw new UserError(`The folder of run ${runId} (${run.runDir}) is gone.`);
+  await vscode.window.showTextDocument(vscode.Uri.file(target), { preview: true });
+}
+
+/** Opens the trace an eval item came from (dataset splits use trace ids as item ids). */
+export async function openItemTrace(itemId: string): Promise<void> {
+  await vscode.commands.executeCommand('tunix.openTraceById', itemId);
+}

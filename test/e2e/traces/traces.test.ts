@@ -1,0 +1,228 @@
+// The Traces feature as a user sees it in a real VS Code: importing sample files from the
+// command palette, the tree grouped by source and category with counts, the trace viewer,
+// scoring from its button, and a side-by-side comparison; screenshots in the dark and light
+// themes (test-results/screenshots/traces-*.png), and no CSP violation from the webviews.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { baselineScore } from '../../../src/core/trace/score';
+import type { TraceRecord } from '../../../src/core/trace/types';
+import type { Frame, Locator, Page } from 'playwright-core';
+import {
+  clearNotifications,
+  consoleMessages,
+  focusView,
+  getWebviewFrame,
+  openWorkbench,
+  pickQuickItem,
+  runCommand,
+  screenshot,
+  setTheme,
+  waitFor,
+  waitForNotification,
+  workspacePath,
+} from '../harness';
+
+async function importSample(file: string, expected: RegExp): Promise<void> {
+  const page = await openWorkbench();
+  await runCommand('Tunix: Import Traces...');
+  // The command's own quick pick (not the palette it replaces) must be up before picking.
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Import Traces' }).waitFor({ state: 'visible', timeout: 15_000 });
+  await pickQuickItem(file);
+  await waitForNotification(expected);
+}
+
+/** The sample records of a workspace trace file (the ones that parse). */
+function sampleRecords(file: string): TraceRecord[] {
+  return fs
+    .readFileSync(workspacePath('traces', file), 'utf8')
+    .split('\n')
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as TraceRecord];
+      } catch {
+        return [];
+      }
+    });
+}
+
+function treeRow(pane: Locator, label: string | RegExp): Locator {
+  return pane.locator('.monaco-list-row').filter({ hasText: label });
+}
+
+async function expand(pane: Locator, label: string): Promise<void> {
+  const row = treeRow(pane, label).first();
+  await row.waitFor({ state: 'visible', timeout: 20_000 });
+  if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+  await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', `the "${label}" group to expand`, 10_000);
+}
+
+/** Types into the open quick pick and picks the first row whose label contains `label`. */
+async function searchAndPick(page: Page, text: string, label: string): Promise<void> {
+  const input = page.locator('.quick-input-widget .quick-input-box input');
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: label });
+  await row.first().waitFor({ state: 'visible', timeout: 15_000 });
+  await row.first().click();
+}
+
+function cspViolations(): string[] {
+  return consoleMessages()
+    .filter((m) => /Content Security Policy|Refused to (load|apply|execute)/i.test(m.text))
+    .map((m) => `${m.url}: ${m.text}`);
+}
+
+describe('traces: tree, viewer and comparison (e2e)', function () {
+  this.timeout(240_000);
+  let viewer: Frame;
+
+  before(async () => {
+    await openWorkbench();
+  });
+
+  it('imports sample trace files from the command palette, with a summary', async () => {
+    await importSample('reasoning.trace.jsonl', /Imported 5 traces from reasoning\.trace\.jsonl/);
+    await importSample('arith.trace.jsonl', /Imported \d+ traces? from arith\.trace\.jsonl/);
+    const summary = /from invalid\.trace\.jsonl \(\d+ duplicates? skipped, [1-9]\d* invalid lines?\)/;
+    await importSample('invalid.trace.jsonl', summary);
+    const toast = await waitForNotification(summary);
+    const invalid = Number(/(\d+) invalid lines?/.exec((await toast.textContent()) ?? '')?.[1]);
+    // "Show Invalid Lines" lists each bad line with its reason and jumps to the one picked.
+    await toast.locator('.monaco-button', { hasText: 'Show Invalid Lines' }).click();
+    const page = await openWorkbench();
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await waitFor(async () => (await rows.count()) === invalid, `${invalid} invalid lines in the quick pick`);
+    const first = rows.first();
+    assert.match((await first.textContent()) ?? '', /invalid\.trace\.jsonl:2.*Missing required field "prompt"/);
+    await screenshot('traces-invalid-lines-dark');
+    await first.click();
+    await page.locator('.tabs-container .tab.active', { hasText: 'invalid.trace.jsonl' }).waitFor({ timeout: 15_000 });
+    await waitFor(async () => /Ln 2,/.test((await page.locator('.part.statusbar').textContent()) ?? ''), 'the cursor on line 2');
+    await runCommand('View: Close All Editors');
+    await clearNotifications().catch(() => undefined);
+  });
+
+  it('shows the traces grouped by source, then category, with counts', async () => {
+    const pane = await focusView('Traces');
+    await expand(pane, 'dev-reasoning-v2');
+    await expand(pane, 'synthetic');
+    await expand(pane, 'math');
+    await treeRow(pane, "Reverse the string: 'reason'").first().waitFor({ state: 'visible', timeout: 15_000 });
+    const expected = sampleRecords('reasoning.trace.jsonl').filter((r) => r.meta?.dataset === 'dev-reasoning-v2').length;
+    const source = (await treeRow(pane, 'dev-reasoning-v2').first().textContent()) ?? '';
+    assert.match(source, new RegExp(`dev-reasoning-v2\\s*${expected}$`), 'the source row shows its count');
+    const file = await screenshot('traces-tree-dark');
+    assert.ok(file.endsWith('.png'));
+  });
+
+  it('searches from the view title; the view says which filter is active', async () => {
+    const page = await openWorkbench();
+    const pane = await focusView('Traces');
+    await pane.locator('.pane-header').hover();
+    await pane.locator('.pane-header .action-label[aria-label="Search Traces..."]').click();
+    await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.keyboard.type('prime');
+    await page.keyboard.press('Enter');
+    await waitFor(async () => ((await pane.locator('.pane-header').textContent()) ?? '').includes('"prime"'), 'the view description to show the search');
+    await treeRow(pane, 'Is 91 a prime number?').first().waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await treeRow(pane, 'Reverse the string').count(), 0, 'traces that do not match are not listed');
+    await screenshot('traces-tree-search-dark');
+    await pane.locator('.pane-header .action-label[aria-label="Clear Trace Filter"]').click();
+    await treeRow(pane, 'Reverse the string').first().waitFor({ state: 'visible', timeout: 15_000 });
+  });
+
+  it('opens a trace in the viewer: prompt, numbered steps, final answer, meta', async () => {
+    const page = await openWorkbench();
+    const pane = await focusView('Traces');
+    await treeRow(pane, 'Is 91 a prime number?').first().click();
+    viewer = await getWebviewFrame('Trace ');
+    await viewer.locator('[data-testid=prompt]').waitFor({ timeout: 20_000 });
+    assert.equal((await viewer.locator('[data-testid=prompt]').textContent())?.trim(), 'Is 91 a prime number?');
+    assert.equal(await viewer.locator('.steps > li').count(), 4);
+    assert.equal((await viewer.locator('[data-testid=final-answer]').textContent())?.trim(), 'no');
+    assert.match((await viewer.locator('table.kv').first().textContent()) ?? '', /task_type\s*primality/);
+    await page.mouse.move(0, 0);
+    await screenshot('traces-viewer-dark');
+  });
+
+  it('scores the trace from the viewer (the tunix-rt baseline, with its details)', async () => {
+    await viewer.locator('vscode-button', { hasText: 'Score' }).first().click();
+    const value = viewer.locator('.score-value');
+    await value.waitFor({ timeout: 20_000 });
+    const record = sampleRecords('reasoning.trace.jsonl').find((r) => r.prompt === 'Is 91 a prime number?')!;
+    const expected = baselineScore(record);
+    assert.equal(((await value.textContent()) ?? '').replace(/\s*\/\s*100$/, '').trim(), String(expected.score));
+    assert.match((await viewer.locator('.score-details').textContent()) ?? '', new RegExp(`step score\\s*${expected.details.step_score}`));
+  });
+
+  it('compares two traces side by side with the differences highlighted', async () => {
+    const page = await openWorkbench();
+    await runCommand('Tunix: Compare Traces...');
+    await searchAndPick(page, 'reason', "Reverse the string: 'reason'");
+    await searchAndPick(page, 'ecart', "Reverse the string: 'trace'");
+    const frame = await getWebviewFrame('Compare');
+    await frame.locator('[data-testid=summary]').waitFor({ timeout: 20_000 });
+    assert.match((await frame.locator('[data-testid=summary]').textContent()) ?? '', /prompt differs/);
+    assert.ok((await frame.locator('del.diff').count()) > 0, 'removed words are marked');
+    assert.ok((await frame.locator('ins.diff').count()) > 0, 'added words are marked');
+    // Prompt, step 1, step 2 and answer of the right side, in page order.
+    assert.deepEqual(await frame.locator('ins.diff').allTextContents(), ['trace', 'trace', 'ecart', 'ecart']);
+    await page.mouse.move(0, 0);
+    await screenshot('traces-compare-dark');
+  });
+
+  it('reads well in the light theme (screenshots of the comparison, the viewer and the tree)', async () => {
+    const page = await openWorkbench();
+    await setTheme('light');
+    const frame = await getWebviewFrame('Compare');
+    // The webview follows the theme: its body background is light now.
+    await waitFor(
+      async () => {
+        const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.7;
+      },
+      'the comparison to switch to a light background',
+      15_000,
+    );
+    await screenshot('traces-compare-light');
+    await page.locator('.tabs-container .tab', { hasText: 'Trace:' }).first().click();
+    await getWebviewFrame('Trace:');
+    await page.mouse.move(0, 0);
+    await screenshot('traces-viewer-light');
+    await focusView('Traces');
+    await screenshot('traces-tree-light');
+    await setTheme('dark');
+  });
+
+  it('a damaged database gets a modal that keeps the old file and starts a fresh one', async () => {
+    const page = await openWorkbench();
+    const broken = workspacePath('.tunix', 'broken.db');
+    fs.mkdirSync(path.dirname(broken), { recursive: true });
+    fs.writeFileSync(broken, 'this is not an SQLite database, just some text that was saved under the wrong name\n'.repeat(50));
+    const settings = workspacePath('.vscode', 'settings.json');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    fs.writeFileSync(settings, JSON.stringify({ 'tunix.database.path': '.tunix/broken.db' }, null, 2));
+    try {
+      await focusView('Traces');
+      await runCommand('Tunix: Refresh Traces');
+      const dialog = page.locator('.monaco-dialog-box').filter({ hasText: 'cannot be opened' });
+      await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match((await dialog.textContent()) ?? '', /left untouched/);
+      await screenshot('traces-damaged-database');
+      await dialog.locator('.monaco-button', { hasText: 'Start Fresh Database' }).click();
+      const aside = await waitFor(() => fs.readdirSync(path.dirname(broken)).find((f) => f.startsWith('broken.db.corrupt-')), 'the damaged file to be renamed aside');
+      assert.match(fs.readFileSync(path.join(path.dirname(broken), aside), 'utf8'), /^this is not an SQLite database/, 'the old file is kept as it was');
+      await waitFor(() => fs.existsSync(broken) && fs.readFileSync(broken).subarray(0, 15).toString() === 'SQLite format 3', 'a fresh database at the same path');
+      await waitForNotification(/damaged database was kept as/);
+      await clearNotifications();
+    } finally {
+      fs.rmSync(settings);
+    }
+  });
+
+  it('the webviews ran without a Content-Security-Policy violation', () => {
+    assert.deepEqual(cspViolations(), []);
+  });
+});
