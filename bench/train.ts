@@ -127,6 +127,7 @@ interface Throughput {
   gflops?: number;
   step_ms?: number;
   cpu_ms_per_step?: number;
+  tokens_per_cpu_second?: number;
   steps?: number;
   batch?: number;
   sequence?: number;
@@ -135,13 +136,13 @@ interface Throughput {
 }
 
 /** Backend names of this bench: wasm-tfjs is wasm without the trainer's SIMD kernels. */
-const BACKENDS: Record<string, { backend: string; env: Record<string, string>; maxSteps: number; budgetMs: number }> = {
-  wasm: { backend: 'wasm', env: {}, maxSteps: 12, budgetMs: 20_000 },
-  'wasm-tfjs': { backend: 'wasm', env: { TUNIX_WASM_FAST_MATMUL: '0' }, maxSteps: 6, budgetMs: 20_000 },
-  cpu: { backend: 'cpu', env: {}, maxSteps: 3, budgetMs: 40_000 },
-  webgpu: { backend: 'webgpu', env: { TUNIX_ALLOW_SOFTWARE_GPU: '1' }, maxSteps: 10, budgetMs: 40_000 },
-  gpu: { backend: 'gpu', env: {}, maxSteps: 20, budgetMs: 20_000 },
-  native: { backend: 'native', env: {}, maxSteps: 12, budgetMs: 20_000 },
+const BACKENDS: Record<string, { backend: string; env: Record<string, string>; warmup: number; maxSteps: number; budgetMs: number }> = {
+  wasm: { backend: 'wasm', env: {}, warmup: 2, maxSteps: 12, budgetMs: 20_000 },
+  'wasm-tfjs': { backend: 'wasm', env: { TUNIX_WASM_FAST_MATMUL: '0' }, warmup: 2, maxSteps: 6, budgetMs: 20_000 },
+  cpu: { backend: 'cpu', env: {}, warmup: 1, maxSteps: 2, budgetMs: 30_000 },
+  webgpu: { backend: 'webgpu', env: { TUNIX_ALLOW_SOFTWARE_GPU: '1' }, warmup: 2, maxSteps: 10, budgetMs: 30_000 },
+  gpu: { backend: 'gpu', env: {}, warmup: 2, maxSteps: 20, budgetMs: 20_000 },
+  native: { backend: 'native', env: {}, warmup: 2, maxSteps: 12, budgetMs: 20_000 },
 };
 
 async function measureInChild(name: string): Promise<Throughput> {
@@ -181,8 +182,8 @@ async function measureInChild(name: string): Promise<Throughput> {
       loss.dispose();
       return { tokens: batch.tokenCount, flops: 3 * batch.batch * batch.time * net.flopsPerTokenForward(batch.time), time: batch.time };
     };
-    await step(0); // warm-up: kernel compilation, shader pipelines, memory growth
-    await step(1);
+    // Warm-up: kernel compilation, shader pipelines, memory growth.
+    for (let w = 0; w < spec.warmup; w++) await step(w);
     let tokens = 0;
     let flops = 0;
     let steps = 0;
@@ -190,7 +191,7 @@ async function measureInChild(name: string): Promise<Throughput> {
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     while (steps < spec.maxSteps && (steps < 2 || performance.now() - t0 < spec.budgetMs)) {
-      const r = await step(2 + steps);
+      const r = await step(spec.warmup + steps);
       tokens += r.tokens;
       flops += r.flops;
       sequence = Math.max(sequence, r.time);
@@ -204,6 +205,8 @@ async function measureInChild(name: string): Promise<Throughput> {
       tokens_per_second: round(tokens / seconds, 0),
       gflops: round(flops / seconds / 1e9),
       step_ms: round((seconds * 1000) / steps, 1),
+      // Robust to other load on the machine for single-threaded backends (wasm, cpu).
+      tokens_per_cpu_second: round(tokens / ((cpu.user + cpu.system) / 1e6), 0),
       cpu_ms_per_step: round((cpu.user + cpu.system) / 1000 / steps, 1),
       steps,
       batch: batchSize,
@@ -246,7 +249,9 @@ async function learning(): Promise<void> {
     const defaults = defaultTunables('sft_transformer');
     const steps = option('steps') ? Number(option('steps')) : defaults.training.steps;
     const backend = option('learning-backend') ?? 'auto';
-    writeRun(dir, splits, { backend, seed: defaults.seed, training: { ...defaults.training, steps, checkpoint_interval: 1_000_000 }, model: defaults.model, generation: defaults.generation });
+    // Generation long enough for a whole 3-digit worked answer (~130 characters).
+    const generation = { max_new_tokens: Math.max(256, defaults.generation.max_new_tokens) };
+    writeRun(dir, splits, { backend, seed: defaults.seed, training: { ...defaults.training, steps, checkpoint_interval: 1_000_000 }, model: defaults.model, generation });
     const started = performance.now();
     let trainingStarted = 0;
     let trainingEnded = 0;
@@ -337,6 +342,7 @@ async function main(): Promise<void> {
         device: r.device,
         step_ms: r.step_ms,
         cpu_ms_per_step: r.cpu_ms_per_step,
+        tokens_per_cpu_second: r.tokens_per_cpu_second,
         steps: r.steps,
         batch: r.batch,
         sequence: r.sequence,

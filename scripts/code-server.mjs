@@ -152,8 +152,10 @@ export async function killGroup(pid, graceMs = 3000) {
  */
 export async function startCodeServer({ folder, userDataDir, extensionsDir, env = {}, port, logFile, timeoutMs = 60_000 } = {}) {
   if (!existsSync(codeServerEntry)) throw new Error(`code-server is not installed at ${codeServerEntry}; run node scripts/ensure-test-deps.mjs`);
-  userDataDir ??= tempDir('tunix-cs-user-');
-  extensionsDir ??= tempDir('tunix-cs-ext-');
+  // Folders made here (none was given) are removed again by stop().
+  const ownDirs = [];
+  if (!userDataDir) ownDirs.push((userDataDir = tempDir('tunix-cs-user-')));
+  if (!extensionsDir) ownDirs.push((extensionsDir = tempDir('tunix-cs-ext-')));
   port ??= await freePort();
   if (!existsSync(userSettingsPath(userDataDir))) writeUserSettings(userDataDir);
   // Its own config file, so nothing is written to ~/.config/code-server.
@@ -213,6 +215,7 @@ export async function startCodeServer({ folder, userDataDir, extensionsDir, env 
     async stop() {
       await killGroup(child.pid);
       log?.end();
+      for (const d of ownDirs) removeDir(d);
     },
   };
   try {
@@ -259,12 +262,14 @@ export function packageVsix(outFile) {
 }
 
 /** Installs a .vsix into an extensions dir with code-server's own CLI (the way a user would). */
-export function installVsix(vsixFile, extensionsDir, userDataDir = tempDir('tunix-cs-install-')) {
+export function installVsix(vsixFile, extensionsDir, userDataDir) {
+  const scratchUser = userDataDir ? undefined : tempDir('tunix-cs-install-');
   const r = spawnSync(
     process.execPath,
-    [codeServerEntry, '--user-data-dir', userDataDir, '--extensions-dir', extensionsDir, '--install-extension', vsixFile, '--force'],
+    [codeServerEntry, '--user-data-dir', userDataDir ?? scratchUser, '--extensions-dir', extensionsDir, '--install-extension', vsixFile, '--force'],
     { encoding: 'utf8', env: { ...process.env } },
   );
+  removeDir(scratchUser);
   if (r.status !== 0) throw new Error(`installing ${vsixFile} into ${extensionsDir} failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   return r.stdout;
 }

@@ -24,6 +24,7 @@ export interface ResolvedConfig extends FullTrainerConfig {
   generation: { max_new_tokens: number };
   allow_software_gpu: boolean;
   keep_checkpoints: number;
+  threads: number | 'auto';
   classifier: ResolvedClassifier;
   /** Absolute paths of the data files (checked to exist). */
   files: { train: string; val?: string; test?: string };
@@ -32,7 +33,7 @@ export interface ResolvedConfig extends FullTrainerConfig {
 
 const TOP_LEVEL = [
   'run_id', 'recipe', 'backend', 'seed', 'data', 'training', 'model', 'generation', 'resume', 'heartbeat_interval_ms',
-  'allow_software_gpu', 'label_field', 'classifier', 'keep_checkpoints', 'meta',
+  'allow_software_gpu', 'label_field', 'classifier', 'keep_checkpoints', 'threads', 'meta',
 ] as const;
 const SECTIONS = ['training', 'model', 'generation'] as const;
 const DATA_KEYS = ['train', 'val', 'test'] as const;
@@ -133,6 +134,10 @@ export function resolveConfig(raw: unknown, runDir: string, env: NodeJS.ProcessE
   if (typeof allowSoftware !== 'boolean') problems.push(`allow_software_gpu must be true or false, got ${show(allowSoftware)}`);
   const keep = raw.keep_checkpoints ?? 3;
   if (!Number.isInteger(keep) || (keep as number) < 1 || (keep as number) > 1000) problems.push(`keep_checkpoints must be a whole number from 1 to 1000, got ${show(keep)}`);
+  const threads = raw.threads ?? 'auto';
+  if (threads !== 'auto' && (!Number.isInteger(threads) || (threads as number) < 1 || (threads as number) > 64)) {
+    problems.push(`threads must be "auto" or a whole number from 1 to 64, got ${show(threads)}`);
+  }
   if (raw.meta !== undefined && !isObject(raw.meta)) problems.push(`meta must be an object when given, got ${show(raw.meta)}`);
 
   const labelField = raw.label_field;
@@ -187,6 +192,7 @@ export function resolveConfig(raw: unknown, runDir: string, env: NodeJS.ProcessE
     heartbeat_interval_ms: heartbeat as number,
     allow_software_gpu: (allowSoftware as boolean) || env[ALLOW_SOFTWARE_GPU_ENV] === '1',
     keep_checkpoints: keep as number,
+    threads: threads as number | 'auto',
     classifier,
     files,
     runDir,

@@ -3,7 +3,9 @@
 // asked for), and writes metrics, checkpoints, the model and predictions into <runDir>.
 // stdout carries JSON-line events only (see ../core/run/trainerEvents.ts); stderr is the log.
 // Exit codes: 0 done, 1 training failed, 2 bad config/data/backend, 143 SIGTERM.
+import { isMainThread, workerData } from 'node:worker_threads';
 import { loadConfig } from './config';
+import { GRADIENT_WORKER_KIND } from './parallel/messages';
 import { classifyError, configError } from './errors';
 import { emit, log, routeConsoleToStderr } from './events';
 import { Heartbeat } from './heartbeat';
@@ -58,4 +60,9 @@ async function main(argv: string[]): Promise<void> {
   process.exit(TRAINER_EXIT.ok);
 }
 
-main(process.argv.slice(2)).catch(fail);
+// The same bundle runs the gradient workers of data-parallel training (./parallel/worker).
+if (!isMainThread && (workerData as { kind?: string } | null)?.kind === GRADIENT_WORKER_KIND) {
+  void import('./parallel/worker').then((w) => w.runGradientWorker());
+} else {
+  main(process.argv.slice(2)).catch(fail);
+}

@@ -89,12 +89,19 @@ async function start(): Promise<Session> {
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'extension.js'))) throw new Error('dist/extension.js is missing: build first (npm run build)');
   const scratch = api.tempDir('tunix-e2e-');
   const extensionsDir = path.join(scratch, 'extensions');
-  const vsix = process.env.TUNIX_E2E_VSIX || api.packageVsix(path.join(scratch, 'tunix-rt.vsix'));
-  api.installVsix(vsix, extensionsDir, path.join(scratch, 'install-user'));
   const userDataDir = path.join(scratch, 'user');
-  api.writeUserSettings(userDataDir, { 'workbench.colorTheme': THEMES.dark });
-  const workspace = api.copySampleWorkspace(path.join(scratch, 'workspace'));
-  const server = await api.startCodeServer({ folder: workspace, userDataDir, extensionsDir, logFile: path.join(scratch, 'code-server.log') });
+  let server: CodeServerModule.CodeServer;
+  let workspace: string;
+  try {
+    const vsix = process.env.TUNIX_E2E_VSIX || api.packageVsix(path.join(scratch, 'tunix-rt.vsix'));
+    api.installVsix(vsix, extensionsDir, path.join(scratch, 'install-user'));
+    api.writeUserSettings(userDataDir, { 'workbench.colorTheme': THEMES.dark });
+    workspace = api.copySampleWorkspace(path.join(scratch, 'workspace'));
+    server = await api.startCodeServer({ folder: workspace, userDataDir, extensionsDir, logFile: path.join(scratch, 'code-server.log') });
+  } catch (err) {
+    fs.rmSync(scratch, { recursive: true, force: true });
+    throw err;
+  }
   // Whatever happens to this process, code-server (a process group of its own) goes with it.
   process.on('exit', () => api.killGroupNow(server.pid));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -119,7 +126,9 @@ async function start(): Promise<Session> {
   } catch (err) {
     await browser?.close().catch(() => undefined);
     await server.stop();
-    throw new Error(`${(err as Error).message}\ncode-server log (last lines):\n${server.logTail(40)}`);
+    const tail = server.logTail(40);
+    if (!process.env.TUNIX_E2E_KEEP) fs.rmSync(scratch, { recursive: true, force: true });
+    throw new Error(`${(err as Error).message}\ncode-server log (last lines):\n${tail}`);
   }
 }
 

@@ -68,19 +68,19 @@ export function App(props: { host: Host }) {
       )}
 
       <div class="cards" role="list">
-        <Card label="Traces" value={fmt(stats.traceCount)} />
+        <Card label="Traces" value={fmt(stats.traceCount)} testId="card-traces" />
         <Card label="Steps per trace" value={fmt(stats.summary.avgSteps)} detail={`${stats.summary.minSteps}–${stats.summary.maxSteps}`} />
         <Card label="Characters per trace" value={fmt(stats.summary.avgTotalChars, 0)} detail="prompt + steps + answer" />
         <Card label="Duplicates dropped" value={fmt(stats.dedup.dropped)} detail={`dedup: ${stats.dedup.mode}`} />
       </div>
 
-      <Section title="Splits" count={splitNames.length}>
+      <Section title="Splits" count={splitNames.length} id="splits">
         <div class="split-bar" role="img" aria-label={stats.splits.map((s) => `${s.name} ${s.count}`).join(', ')}>
           {stats.splits.map((s, k) =>
             s.count ? <div key={s.name} title={`${s.name}: ${s.count}`} style={{ flexGrow: s.count, background: splitColor(k) }} /> : null,
           )}
         </div>
-        <table class="grid">
+        <table class="grid" data-testid="splits">
           <thead>
             <tr>
               <th scope="col">Split</th>
@@ -106,7 +106,7 @@ export function App(props: { host: Host }) {
       </Section>
 
       <Section title="Categories" count={stats.categories.length}>
-        <table class="grid">
+        <table class="grid" data-testid="categories">
           <thead>
             <tr>
               <th scope="col">Category</th>
@@ -179,9 +179,9 @@ export function App(props: { host: Host }) {
   );
 }
 
-function Card(props: { label: string; value: string; detail?: string }) {
+function Card(props: { label: string; value: string; detail?: string; testId?: string }) {
   return (
-    <div class="card" role="listitem">
+    <div class="card" role="listitem" data-testid={props.testId}>
       <div class="card-value">{props.value}</div>
       <div class="card-label">{props.label}</div>
       {props.detail && <div class="muted small">{props.detail}</div>}

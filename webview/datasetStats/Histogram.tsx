@@ -35,7 +35,7 @@ export function Histogram(props: { histogram: StatsHistogram; splits: string[]; 
   const y = (v: number) => PAD.top + plotH - (v / max) * plotH;
   const labelEvery = Math.ceil(bins.length / 10);
   return (
-    <figure class="histogram">
+    <figure class="histogram" data-testid="histogram" data-unit={props.unit}>
       <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.caption}>
         {ticks(max).map((t) => (
           <g key={t} class="tick">

@@ -9,7 +9,7 @@ type Host = Bridge<LeaderboardToWebview, LeaderboardFromWebview, LeaderboardStat
 
 const EMPTY: LeaderboardFilters = { judge: '', dataset: '', since: '', until: '', text: '' };
 const score = (x: number) => x.toFixed(3);
-const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+const when = (iso: string) => new Date(iso).toLocaleString(undefined, { month: 'short', day: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 
 export function App(props: { host: Host }) {
   const { host } = props;
@@ -127,6 +127,7 @@ export function App(props: { host: Host }) {
               These rows were scored by {judgesShown.size} different judges, whose scores do not compare. Pick a judge above to rank like with like.
             </Banner>
           )}
+          <div class="table-scroll">
           <table class="board" aria-label="Runs ranked by primary score">
             <thead>
               <tr>
@@ -148,6 +149,7 @@ export function App(props: { host: Host }) {
               ))}
             </tbody>
           </table>
+          </div>
           {view.baselines.length > 0 && (
             <p class="muted small baselines-note">
               <span class="codicon codicon-pinned" /> Baselines:{' '}
@@ -197,7 +199,9 @@ function Row(props: { row: LeaderboardEntry; best: number; picked: boolean; onTo
         ) : (
           <span title={r.items_source}>predictions file</span>
         )}
-        <div class="muted small mono">{r.run_id ?? r.evaluation_id.slice(0, 8)}</div>
+        <div class="muted small mono run-id" title={r.run_id ?? r.evaluation_id}>
+          {r.run_id ?? r.evaluation_id.slice(0, 8)}
+        </div>
         <div class="badges">
           {r.baselineOf.map((m) => (
             <span class="chip baseline" title={`The regression baseline of ${m} (${r.judge})`}>
@@ -216,7 +220,7 @@ function Row(props: { row: LeaderboardEntry; best: number; picked: boolean; onTo
           )}
         </div>
       </td>
-      <td>{r.dataset_key ?? <span class="muted">–</span>}</td>
+      <td class="nowrap">{r.dataset_key ?? <span class="muted">–</span>}</td>
       <td>{r.model ?? <span class="muted">–</span>}</td>
       <td>
         <code>{r.judge}</code>
@@ -225,7 +229,7 @@ function Row(props: { row: LeaderboardEntry; best: number; picked: boolean; onTo
       <td class="num" title={`${r.n_scored} of ${r.n_items} items had a prediction`}>
         {r.n_scored === r.n_items ? r.n_items : `${r.n_scored}/${r.n_items}`}
       </td>
-      <td class="small">{when(r.evaluated_at)}</td>
+      <td class="small evaluated">{when(r.evaluated_at)}</td>
       <td class="actions">
         {r.run_id && (
           <>

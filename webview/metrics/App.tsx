@@ -159,9 +159,7 @@ export function App(props: { host: Host }) {
             <div class="chart-header row">
               <h2>{c.title}</h2>
               <span class="spacer" />
-              <vscode-checkbox checked={logScale.includes(c.id)} label="Log scale" onChange={() => toggleLog(c.id)}>
-                Log scale
-              </vscode-checkbox>
+              <vscode-checkbox checked={logScale.includes(c.id)} label="Log scale" onChange={() => toggleLog(c.id)} />
             </div>
             <Chart chart={c} xAxis={xAxis} logScale={logScale.includes(c.id)} colors={colors} hidden={hiddenSet} range={range} themeVersion={themeVersion} onZoom={zoom} />
           </div>

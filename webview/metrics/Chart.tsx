@@ -42,7 +42,6 @@ export function Chart(props: ChartProps) {
   const shape = useRef('');
   const latest = useRef(props);
   latest.current = props;
-  const zooming = useRef(false);
 
   const series = visibleSeries(props.chart, props.hidden);
   const key = [series.map((s) => `${s.runId}|${s.metric}|${props.colors.get(s.runId)}`).join(','), props.xAxis, props.logScale, props.themeVersion].join('#');
@@ -54,19 +53,13 @@ export function Chart(props: ChartProps) {
     const aligned = alignSeries(series);
     const data = (props.logScale ? [aligned[0], ...aligned.slice(1).map((ys) => positive(ys as Array<number | null>))] : aligned) as uPlot.AlignedData;
     if (plot.current && shape.current === key) {
-      zooming.current = true;
       plot.current.setData(data, !props.range);
       if (props.range) plot.current.setScale('x', props.range);
-      zooming.current = false;
     } else {
       plot.current?.destroy();
       shape.current = key;
       plot.current = new uPlot(options(el.clientWidth || 600), data, el);
-      if (props.range) {
-        zooming.current = true;
-        plot.current.setScale('x', props.range);
-        zooming.current = false;
-      }
+      if (props.range) plot.current.setScale('x', props.range);
     }
     props.onDrawn?.(performance.now() - started);
   });
@@ -108,7 +101,9 @@ export function Chart(props: ChartProps) {
           value: (_u: uPlot, v: number | null) => formatValue(v),
         })),
       ],
-      cursor: { sync: { key: 'tunix-metrics', setSeries: false }, drag: { x: true, y: false, setScale: true }, points: { size: 6 } },
+      // Dragging selects a range; the host re-decimates it at full resolution and the new
+      // data arrives with the range, so uPlot does not zoom by itself (setScale: false).
+      cursor: { sync: { key: 'tunix-metrics', setSeries: false }, drag: { x: true, y: false, setScale: false }, points: { size: 6 } },
       legend: { live: true },
       hooks: {
         // Raw values, faint, under the smoothed lines (not series: they would crowd the legend).
@@ -140,13 +135,13 @@ export function Chart(props: ChartProps) {
             }
           },
         ],
-        setScale: [
-          (u, scaleKey) => {
-            if (scaleKey !== 'x' || zooming.current) return;
-            const min = u.scales.x.min;
-            const max = u.scales.x.max;
-            if (min === undefined || max === undefined || min === null || max === null) return;
-            latest.current.onZoom({ min, max });
+        setSelect: [
+          (u) => {
+            if (u.select.width < 4) return;
+            const min = u.posToVal(u.select.left, 'x');
+            const max = u.posToVal(u.select.left + u.select.width, 'x');
+            u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+            if (Number.isFinite(min) && Number.isFinite(max) && max > min) latest.current.onZoom({ min, max });
           },
         ],
         ready: [

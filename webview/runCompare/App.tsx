@@ -101,11 +101,11 @@ export function App(props: { host: Host }) {
               <div class="row">
                 <strong class="run-title">
                   {r.runId && r.runExists ? (
-                    <button class="link" onClick={() => host.post({ type: 'openRun', runId: r.runId! })} title="Open the run">
-                      {r.runId}
+                    <button class="link" onClick={() => host.post({ type: 'openRun', runId: r.runId! })} title={`Open run ${r.runId}`}>
+                      {r.runName ?? r.runId}
                     </button>
                   ) : (
-                    <span title={r.itemsSource}>{r.label}</span>
+                    <span title={r.itemsSource}>{r.runName ?? r.label}</span>
                   )}
                 </strong>
                 <span class="spacer" />
@@ -117,6 +117,7 @@ export function App(props: { host: Host }) {
                 {r.runId && <ActionIcon icon="pinned" label="Make this run the regression baseline" onClick={() => host.post({ type: 'setBaseline', runId: r.runId!, judge: r.judge })} />}
                 {cmp.runs.length > 2 && <ActionIcon icon="close" label="Remove from the comparison" onClick={() => host.post({ type: 'removeRun', evaluationId: r.evaluationId })} />}
               </div>
+              {r.runId && <div class="muted small mono run-id">{r.runId}</div>}
               <div class="muted small">{r.model ?? 'external predictions'} · {r.datasetKey ?? r.itemsSource}</div>
               <div class="big-score">
                 {score(r.scorecard.primary_score)} {d && <Delta value={d.primary_score} />}

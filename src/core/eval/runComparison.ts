@@ -15,6 +15,7 @@ import { getEvaluation, getItemResults, latestEvaluationOfRun } from './store/ev
 export interface ComparedRunInfo {
   evaluationId: string;
   runId: string | null;
+  runName: string | null;
   label: string;
   judge: string;
   datasetKey: string | null;
@@ -114,6 +115,7 @@ export async function buildRunComparison(store: Store, evaluationIds: readonly s
     runs: loaded.map(({ summary, run }, i) => ({
       evaluationId: summary.id,
       runId: summary.runId,
+      runName: summary.runName,
       label: compared[i].label,
       judge: summary.judge,
       datasetKey: summary.datasetKey,

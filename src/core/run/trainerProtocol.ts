@@ -43,6 +43,12 @@ export interface TrainerConfigExtras {
   classifier?: ClassifierSection;
   /** Checkpoints kept on disk (older ones are deleted); default 3. */
   keep_checkpoints?: number;
+  /**
+   * Threads for the CPU backends (wasm, cpu): each extra thread computes a share of every batch
+   * (data parallel). "auto" (default) = the CPU count, at most 4; results are repeatable for a
+   * given thread count. GPU and native backends always use 1.
+   */
+  threads?: number | 'auto';
   /** Free-form notes for the engine or the user; ignored by the trainer. */
   meta?: Record<string, unknown>;
 }

@@ -35,9 +35,15 @@ export interface FileResult {
  */
 export class TraceLineScanner {
   private line = 0;
-  private readonly seen = new FirstLineByKey();
+  private readonly seen: FirstLineByKey;
   readonly summary: FileSummary = { lines: 0, records: 0, valid: 0, invalid: 0, errors: 0, warnings: 0 };
-  constructor(private readonly onProblem: (p: TraceProblem) => void) {}
+  /** `expectedLines` sizes the duplicate table once (e.g. file size / 300). */
+  constructor(
+    private readonly onProblem: (p: TraceProblem) => void,
+    expectedLines = 0,
+  ) {
+    this.seen = new FirstLineByKey(expectedLines);
+  }
 
   /** Validates the next line (without its line break). */
   push(text: string): void {
@@ -149,7 +155,7 @@ function pushLines(scanner: TraceLineScanner, text: string, final: boolean): str
 /** Validates a whole text already in memory (an open document, a test fixture). */
 export function validateTraceJsonl(text: string): FileResult {
   const problems: TraceProblem[] = [];
-  const scanner = new TraceLineScanner((p) => problems.push(p));
+  const scanner = new TraceLineScanner((p) => problems.push(p), text.length / 300);
   pushLines(scanner, text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, true);
   return { problems, summary: scanner.summary };
 }
@@ -172,7 +178,7 @@ export interface ScanOptions {
  */
 export async function validateTraceFile(file: string, opts: ScanOptions = {}): Promise<FileResult> {
   const problems: TraceProblem[] = [];
-  const scanner = new TraceLineScanner(opts.onProblem ?? ((p) => problems.push(p)));
+  let scanner: TraceLineScanner | undefined;
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(file, 'r');
@@ -183,6 +189,7 @@ export async function validateTraceFile(file: string, opts: ScanOptions = {}): P
   try {
     const stat = await handle.stat();
     if (stat.isDirectory()) throw new UserError(`${file} is a folder; give a .jsonl file.`);
+    scanner = new TraceLineScanner(opts.onProblem ?? ((p) => problems.push(p)), stat.size / 300);
     const chunkBytes = opts.chunkBytes ?? 8 * 1024 * 1024;
     let buf = Buffer.allocUnsafe(chunkBytes);
     let carry = 0; // bytes of an unfinished line at the start of buf

@@ -98,7 +98,12 @@ export class MultiStepInput {
       qp.canSelectMany = !!step.canSelectMany;
       qp.ignoreFocusOut = true;
       qp.matchOnDescription = true;
-      if (step.selected) qp.selectedItems = step.selected;
+      // Multi-select: pre-tick. Single-select: only highlight (setting selectedItems on a
+      // single-select pick would accept it at once).
+      if (step.selected?.length) {
+        if (qp.canSelectMany) qp.selectedItems = step.selected;
+        else qp.activeItems = step.selected.slice(0, 1);
+      }
       if (this.step > 0) qp.buttons = [vscode.QuickInputButtons.Back];
       let done = false;
       const finish = (fn: () => void) => {

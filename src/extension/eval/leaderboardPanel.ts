@@ -23,6 +23,8 @@ export class LeaderboardPanel implements vscode.Disposable {
   private filters: LeaderboardFilters = NO_FILTERS;
   /** The last view posted (tests read it). */
   view: LeaderboardView | undefined;
+  /** How many times a page loaded and said `ready` (its script ran under the CSP). */
+  pageLoads = 0;
   private pending: Promise<void> = Promise.resolve();
 
   constructor(
@@ -58,7 +60,10 @@ export class LeaderboardPanel implements vscode.Disposable {
 
   private attach(host: Host): void {
     this.host = host;
-    host.onDidBecomeReady(() => this.view && host.post({ type: 'show', view: this.view }));
+    host.onDidBecomeReady(() => {
+      this.pageLoads++;
+      if (this.view) host.post({ type: 'show', view: this.view });
+    });
     host.onDidReceiveMessage((m) => void this.handle(m));
     host.onDidDispose(() => {
       if (this.host === host) this.host = undefined;

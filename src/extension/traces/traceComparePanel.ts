@@ -116,7 +116,8 @@ export class TraceComparePanel {
       const diff = diffTraces(comparable(left), comparable(right));
       this.shown = { type: 'show', left, right, diff };
       this.host.title = titleOf(this.leftId, this.rightId);
-      this.host.post(this.shown);
+      // A page still loading gets it from onDidBecomeReady.
+      if (this.host.isReady) this.host.post(this.shown);
     } catch (err) {
       if (!isUserError(err)) this.services.log.error(`Trace comparison: ${(err as Error).stack ?? err}`);
       this.host.post({ type: 'failed', message: isUserError(err) ? err.message : `Could not compare the traces: ${(err as Error).message}` });

@@ -121,7 +121,8 @@ export class TraceViewerPanel {
     try {
       this.document = await this.source.load(this.traceId);
       this.host.title = titleOf(this.document);
-      this.postState();
+      // A page still loading gets the state from onDidBecomeReady.
+      if (this.host.isReady) this.postState();
     } catch (err) {
       this.report(err);
     }

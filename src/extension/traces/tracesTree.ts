@@ -198,11 +198,6 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
     }
   }
 
-  getParent(node: TracesNode): TracesNode | undefined {
-    if (node.kind === 'trace' || node.kind === 'loadMore') return node.parent;
-    return undefined;
-  }
-
   async getChildren(node?: TracesNode): Promise<TracesNode[]> {
     const work = this.children(node);
     this.settled = work.then(
@@ -304,7 +299,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
     const filtered = isFiltered(this.filter);
     this.view.description = filtered ? describeFilter(this.filter) : undefined;
     const t = this.lastTotal;
-    this.view.message = filtered && t ? `${t.matching.toLocaleString('en-US')} of ${t.all.toLocaleString('en-US')} traces match ${describeFilter(this.filter)}` : undefined;
+    this.view.message = filtered && t ? `${t.matching.toLocaleString('en-US')} of ${t.all.toLocaleString('en-US')} traces match the filter.` : undefined;
   }
 
   dispose(): void {

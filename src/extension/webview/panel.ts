@@ -15,8 +15,12 @@
 //     webview/shared/elements.ts (it also types them for JSX).
 //  3. src/extension/<feature>/<name>Panel.ts   the host: `WebviewPanelHost.create(...)` with the
 //     contract's types; post the webview's full state from `onDidBecomeReady` (it fires on every
-//     load of the page, including reloads after the panel was hidden or moved), post updates at
-//     any time (queued until the page is ready), handle `onDidReceiveMessage`.
+//     load of the page, including reloads after the panel was hidden or moved; skip posting it
+//     elsewhere while `isReady` is false), post updates at any time (queued until the page is
+//     ready), handle `onDidReceiveMessage`. Register a WebviewPanelSerializer (and the
+//     `onWebviewPanel:<viewType>` activation event) to restore panels after a window reload
+//     from the state the webview kept; `WebviewPanelHost.adopt` takes the restored panel.
+//     Example: src/extension/traces/traceViewerPanel.ts.
 //  4. Tests: the contract's data is built by core and unit-tested there; the panel is driven in
 //     the real VS Code by test/integration and test/e2e.
 //
@@ -117,6 +121,14 @@ export class WebviewPanelHost<ToWebview extends AnyMessage, FromWebview extends 
 
   get isDisposed(): boolean {
     return this.disposed;
+  }
+
+  /**
+   * Whether the page is loaded and listening. A host that posts its full state from
+   * onDidBecomeReady can skip posting it while this is false (it would be sent twice).
+   */
+  get isReady(): boolean {
+    return this.ready;
   }
 
   /** Sends a message now if the page is listening, else when it next becomes ready. */

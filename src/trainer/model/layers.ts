@@ -16,6 +16,23 @@ export interface Layers {
 
 const EPSILON = 1e-5;
 
+/** The same layers from plain tfjs ops, differentiated by autodiff (the reference in tests). */
+export function makePlainLayers(tf: Tf): Layers {
+  return {
+    addBias: (x, b) => tf.add(x, b) as Tensor2D,
+    layerNorm: (x, g, b) => {
+      const mean = tf.mean(x, -1, true);
+      const centered = tf.sub(x, mean);
+      const rstd = tf.rsqrt(tf.add(tf.mean(tf.square(centered), -1, true), EPSILON));
+      return tf.add(tf.mul(tf.mul(centered, rstd), g), b) as Tensor2D;
+    },
+    addPositions: (x, p, batch) => {
+      const [time, d] = p.shape;
+      return tf.reshape(tf.add(tf.reshape(x, [batch, time, d]), p), [batch * time, d]) as Tensor2D;
+    },
+  };
+}
+
 export function makeLayers(tf: Tf): Layers {
   // Column sums of m [rows, d] as [d]: the SIMD kernel on wasm, a product with a row of ones elsewhere.
   const simd = tf.getBackend() === 'wasm' && !!tf.getKernel(COLUMN_SUMS_KERNEL, 'wasm');

@@ -7,7 +7,7 @@
 // - every dense product is a 2-D matmul with an explicit-transpose gradient (./linear);
 // - the causal mask is one cached [T, T] tensor per sequence length.
 import { createRng } from '../../core/generate/prng';
-import { makeLayers, type Layers } from './layers';
+import { makeLayers, makePlainLayers, type Layers } from './layers';
 import { makeLinear, type Linear } from './linear';
 import type { NamedVariables, Scalar, Tensor, Tensor1D, Tensor2D, Tf } from './tf';
 
@@ -23,6 +23,8 @@ export interface TransformerShape {
 export interface TransformerOptions {
   /** Use explicit transposes in matmul gradients (the wasm backend). */
   explicitTranspose: boolean;
+  /** Layer norm, biases and positions from plain ops with autodiff instead of hand-written gradients (a reference for tests). */
+  plainLayers?: boolean;
 }
 
 /** Initial values, drawn in JavaScript from the seed so every backend starts from the same numbers. */
@@ -86,7 +88,7 @@ export class Transformer {
   ) {
     if (shape.dModel % shape.heads !== 0) throw new Error(`heads (${shape.heads}) must divide d_model (${shape.dModel})`);
     this.linear = makeLinear(tf, options.explicitTranspose);
-    this.layers = makeLayers(tf);
+    this.layers = options.plainLayers ? makePlainLayers(tf) : makeLayers(tf);
     // tfjs variable names are global per process: a per-instance prefix lets models coexist (tests).
     const prefix = `transformer${Transformer.instances++}`;
     for (const [name, w] of weights) this.variables.set(name, tf.tidy(() => tf.variable(tf.tensor(w.values, w.shape, 'float32'), true, `${prefix}/${name}`)));
@@ -173,15 +175,20 @@ export class Transformer {
     return this.dense(hidden, 'head.w', 'head.b');
   }
 
-  /** Mean cross-entropy over the weighted (completion) positions. */
-  loss(inputs: Int32Array, targets: Int32Array, weights: Float32Array, batch: number, time: number): Scalar {
+  /**
+   * Cross-entropy summed over the weighted (completion) positions and divided by `normalizer`
+   * (default: their count, i.e. the mean). A shard of a batch split across threads passes the
+   * whole batch's count, so the shards' losses and gradients add up to the batch's.
+   */
+  loss(inputs: Int32Array, targets: Int32Array, weights: Float32Array, batch: number, time: number, normalizer?: number): Scalar {
     const tf = this.tf;
     const logits = this.logits(this.hidden(inputs, batch, time));
     const logProbs = tf.logSoftmax(logits);
     const picked = tf.sum(tf.mul(logProbs, tf.oneHot(tf.tensor1d(targets, 'int32'), this.shape.vocabSize)), 1);
     let total = 0;
     for (let i = 0; i < weights.length; i++) total += weights[i];
-    const scaled = tf.tensor1d(weights.map((w) => w / Math.max(1, total)));
+    const divisor = Math.max(1, normalizer ?? total);
+    const scaled = tf.tensor1d(weights.map((w) => w / divisor));
     return tf.neg(tf.sum(tf.mul(picked, scaled))) as Scalar;
   }
 

@@ -1,7 +1,9 @@
 // Recipe `sft_transformer`: supervised fine-tuning of a small character-level transformer on
 // tunix_sft text, loss on the model turn only; at the end the model is saved under model/ and
 // greedy generation on the test split writes predictions.jsonl.
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { GradientPool } from '../parallel/pool';
 import { selectBackend } from '../backend';
 import type { ResolvedConfig } from '../config';
 import { dataError } from '../errors';
@@ -32,6 +34,25 @@ export interface ModelJson {
 
 export function totalStepsFor(config: ResolvedConfig, trainSize: number): number {
   return config.training.steps ?? Math.max(1, Math.ceil(((config.training.epochs ?? 1) * trainSize) / config.training.batch_size));
+}
+
+/** Threads for data-parallel training: only the single-threaded CPU backends gain from more. */
+export function threadsFor(config: ResolvedConfig, backend: string): number {
+  if (backend !== 'wasm' && backend !== 'cpu') return 1;
+  const wanted = config.threads === 'auto' ? Math.min(4, os.availableParallelism?.() ?? os.cpus().length) : config.threads;
+  return Math.max(1, Math.min(wanted, config.training.batch_size));
+}
+
+/** `items` in `parts` contiguous runs whose lengths differ by at most one. */
+export function splitEvenly<T>(items: readonly T[], parts: number): T[][] {
+  const out: T[][] = [];
+  let start = 0;
+  for (let p = 0; p < parts; p++) {
+    const size = Math.floor(items.length / parts) + (p < items.length % parts ? 1 : 0);
+    out.push(items.slice(start, start + size));
+    start += size;
+  }
+  return out;
 }
 
 /** The answer inside a generated model turn: the text after the last "Answer:". */
@@ -83,12 +104,16 @@ export async function runSft(config: ResolvedConfig, heartbeat: Heartbeat): Prom
 
   const backend = await selectBackend(config.backend, { allowSoftwareGpu: config.allow_software_gpu, log: (m) => log(m) });
   const tf = backend.tf;
-  writeEnvironment(config.runDir, backend);
   log(`backend ${backend.name} (${backend.device}); tfjs ${backend.versions.tfjs}`);
 
   const model = new Transformer(tf, shape, initialWeights(shape, config.seed), { explicitTranspose: backend.explicitTranspose });
   log(`model: ${model.parameterCount.toLocaleString('en-US')} parameters, vocabulary ${tokenizer.vocabSize}, ${totalSteps} steps of ${config.training.batch_size}`);
   const sampler = new BatchSampler(trainData.examples.length, config.training.batch_size, config.seed);
+  const threads = threadsFor(config, backend.name);
+  const pool = threads > 1 ? await GradientPool.start(threads - 1, __filename, backend.name as 'wasm' | 'cpu', shape, model.variables, trainData.examples) : undefined;
+  backend.threads = threads;
+  writeEnvironment(config.runDir, backend);
+  if (pool) log(`data parallel: ${threads} threads, each with its own ${backend.name} backend`);
 
   const task: TrainingTask = {
     recipe: 'sft_transformer',
@@ -97,8 +122,23 @@ export async function runSft(config: ResolvedConfig, heartbeat: Heartbeat): Prom
     totalSteps,
     epochAt: (s) => sampler.epochAt(s),
     step: (s) => {
-      const batch = makeTokenBatch(sampler.indicesForStep(s).map((i) => trainData.examples[i]), C);
-      return { loss: () => model.loss(batch.inputs, batch.targets, batch.weights, batch.batch, batch.time), tokens: batch.tokenCount, examples: batch.batch };
+      const indices = sampler.indicesForStep(s);
+      const examples = indices.map((i) => trainData.examples[i]);
+      if (!pool) {
+        const batch = makeTokenBatch(examples, C);
+        return { loss: () => model.loss(batch.inputs, batch.targets, batch.weights, batch.batch, batch.time), tokens: batch.tokenCount, examples: batch.batch };
+      }
+      // Shard 0 here, the others on the workers; every shard divides by the whole batch's target count.
+      const shards = splitEvenly(indices, pool.size + 1);
+      const normalizer = examples.reduce((n, e) => n + e.tokens.length - e.promptLength, 0);
+      const remote = pool.compute(model.variables, shards.slice(1).map((ix) => ({ indices: ix, normalizer })));
+      const mine = makeTokenBatch(shards[0].map((i) => trainData.examples[i]), C);
+      return {
+        loss: () => model.loss(mine.inputs, mine.targets, mine.weights, mine.batch, mine.time, normalizer),
+        tokens: examples.reduce((n, e) => n + e.tokens.length - 1, 0),
+        examples: examples.length,
+        remote,
+      };
     },
     evaluate: valData.examples.length
       ? async (tick) => {
@@ -120,7 +160,12 @@ export async function runSft(config: ResolvedConfig, heartbeat: Heartbeat): Prom
     checkpointFiles: () => ({ 'tokenizer.json': tokenizer.toJson(), 'model.json': modelJson }),
   };
 
-  const result = await runTrainingLoop({ tf, config, heartbeat, backend, resumeFrom }, task);
+  let result;
+  try {
+    result = await runTrainingLoop({ tf, config, heartbeat, backend, resumeFrom }, task);
+  } finally {
+    await pool?.close();
+  }
 
   await saveModelFolder(config.runDir, model.variables, {
     'tokenizer.json': tokenizer.toJson(),

@@ -7,20 +7,23 @@ import type { ResolvedConfig } from '../config';
 import { TrainerError } from '../errors';
 import { emit, log } from '../events';
 import type { Heartbeat } from '../heartbeat';
-import type { NamedVariables, Scalar, Tf } from '../model/tf';
+import type { NamedVariables, Scalar, Tensor, Tf, Variable } from '../model/tf';
 import { TRAINER_FILES, type EvalMetricsLine, type TrainMetricsLine } from '../protocol';
 import { AdamW } from './adamw';
 import { saveCheckpoint, type CheckpointState, type LoadedCheckpoint } from './checkpoint';
 import { MetricsFile } from './metricsFile';
 import { learningRateAt } from './schedule';
 import { toHost } from './tensorFile';
+import type { RemoteGradients } from '../parallel/pool';
 
 export interface StepWork {
-  /** Builds the loss; runs inside tf.variableGrads inside tf.tidy. */
+  /** Builds the loss (of this thread's share of the batch); runs inside tf.variableGrads inside tf.tidy. */
   loss: () => Scalar;
-  /** Non-padding tokens in the batch (examples for the classifier). */
+  /** Non-padding tokens in the whole batch (examples for the classifier). */
   tokens: number;
   examples: number;
+  /** The rest of the batch's gradients, computed by other threads meanwhile (data parallel). */
+  remote?: Promise<RemoteGradients>;
 }
 
 export interface EvalResult {
@@ -158,13 +161,30 @@ export async function runTrainingLoop(ctx: LoopContext, task: TrainingTask): Pro
   for (let step = startStep; step < total; step++) {
     const lr = learningRateAt(step, t.learning_rate, t.warmup_steps, total);
     const work = task.step(step);
-    const [loss, norm] = tf.tidy(() => {
-      const { value, grads } = tf.variableGrads(work.loss, varList);
-      const byKey: Record<string, import('../model/tf').Tensor> = {};
-      for (const [name, g] of Object.entries(grads)) byKey[keyOfVariable.get(name) ?? name] = g;
-      const gradNorm = optimizer.apply(byKey, step + 1, lr);
-      return [value, gradNorm] as [Scalar, Scalar];
-    });
+    let loss: Scalar;
+    let norm: Scalar;
+    if (!work.remote) {
+      [loss, norm] = tf.tidy(() => {
+        const { value, grads } = tf.variableGrads(work.loss, varList);
+        const byKey: Record<string, Tensor> = {};
+        for (const [name, g] of Object.entries(grads)) byKey[keyOfVariable.get(name) ?? name] = g;
+        return [value, optimizer.apply(byKey, step + 1, lr)] as [Scalar, Scalar];
+      });
+    } else {
+      // This thread's shard while the workers do theirs; then the sum, then one update.
+      const local = tf.tidy(() => tf.variableGrads(work.loss, varList));
+      const remote = await work.remote;
+      [loss, norm] = tf.tidy(() => {
+        const byKey: Record<string, Tensor> = {};
+        for (const [name, g] of Object.entries(local.grads)) {
+          const key = keyOfVariable.get(name) ?? name;
+          const extra = remote.grads.get(key);
+          byKey[key] = extra ? tf.add(g, tf.tensor(extra, g.shape, 'float32')) : g;
+        }
+        return [tf.add(local.value, remote.lossSum), optimizer.apply(byKey, step + 1, lr)] as [Scalar, Scalar];
+      });
+      tf.dispose([local.value, ...Object.values(local.grads)]);
+    }
     pendingLosses.push(loss);
     lastNorm?.dispose();
     lastNorm = norm;
@@ -219,7 +239,7 @@ export async function runTrainingLoop(ctx: LoopContext, task: TrainingTask): Pro
   return { step: total, lastLoss, lastEval, elapsedSeconds: elapsed() };
 }
 
-function restore(tf: Tf, target: Map<string, import('../model/tf').Variable>, values: Map<string, { shape: number[]; values: Float32Array }>, what: string): void {
+function restore(tf: Tf, target: Map<string, Variable>, values: Map<string, { shape: number[]; values: Float32Array }>, what: string): void {
   for (const [name, variable] of target) {
     const saved = values.get(name);
     if (!saved) throw new TrainerError('data', `The checkpoint's ${what} lack "${name}"; it was written by a different model. Start a new run instead of resuming.`);

@@ -118,18 +118,27 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
 
   it('searches from the view title; the view says which filter is active', async () => {
     const page = await openWorkbench();
-    const pane = await focusView('Traces');
-    await pane.locator('.pane-header').hover();
-    await pane.locator('.pane-header .action-label[aria-label="Search Traces..."]').click();
-    await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 10_000 });
-    await page.keyboard.type('prime');
-    await page.keyboard.press('Enter');
-    await waitFor(async () => ((await pane.locator('.pane-header').textContent()) ?? '').includes('"prime"'), 'the view description to show the search');
-    await treeRow(pane, 'Is 91 a prime number?').first().waitFor({ state: 'visible', timeout: 15_000 });
-    assert.equal(await treeRow(pane, 'Reverse the string').count(), 0, 'traces that do not match are not listed');
-    await screenshot('traces-tree-search-dark');
-    await pane.locator('.pane-header .action-label[aria-label="Clear Trace Filter"]').click();
-    await treeRow(pane, 'Reverse the string').first().waitFor({ state: 'visible', timeout: 15_000 });
+    await focusView('Traces');
+    // Found by its title: with a description showing, the header's aria-label is no longer "Traces Section".
+    const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header h3.title', { hasText: /^Traces$/ }) });
+    const header = pane.locator('.pane-header');
+    try {
+      await header.hover();
+      await header.locator('.action-label[aria-label="Search Traces..."]').click();
+      await page.locator('.quick-input-widget .quick-input-box input').waitFor({ state: 'visible', timeout: 10_000 });
+      await page.keyboard.type('prime');
+      await page.keyboard.press('Enter');
+      await waitFor(async () => ((await header.textContent()) ?? '').includes('"prime"'), 'the view description to show the search');
+      await treeRow(pane, 'Is 91 a prime number?').first().waitFor({ state: 'visible', timeout: 15_000 });
+      assert.equal(await treeRow(pane, 'Reverse the string').count(), 0, 'traces that do not match are not listed');
+      await screenshot('traces-tree-search-dark');
+      await header.hover();
+      await header.locator('.action-label[aria-label="Clear Trace Filter"]').click();
+      await treeRow(pane, 'Reverse the string').first().waitFor({ state: 'visible', timeout: 15_000 });
+    } finally {
+      // Leave no filter behind for the next tests, whatever happened.
+      if (((await header.textContent().catch(() => '')) ?? '').includes('"prime"')) await runCommand('Tunix: Clear Trace Filter');
+    }
   });
 
   it('opens a trace in the viewer: prompt, numbered steps, final answer, meta', async () => {

@@ -75,6 +75,7 @@ describe('evaluation: evaluate, leaderboard, compare, baselines (integration)', 
     const board = parts().leaderboard;
     const view = (await vscode.commands.executeCommand('tunix.showLeaderboard')) as LeaderboardView;
     assert.ok(board.isOpen);
+    await waitFor(() => board.pageLoads > 0, 'the leaderboard page to load and say ready');
     assert.deepEqual(
       view.rows.map((r) => [r.rank, r.run_id]),
       [

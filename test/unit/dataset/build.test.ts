@@ -163,6 +163,16 @@ describe('dataset build: dedup', () => {
     assert.equal(near.dedup.dropped[0].duplicate_of, near.trace_ids[0]);
   });
 
+  it('a cancelled build stores nothing and writes no manifest', async () => {
+    const t = await freshDb();
+    await insert(t.store, [...generateTraces({ task: 'mixed', count: 50, seed: 1 })]);
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(buildDataset(t.store, { name: 'd', version: 'cancel', databasePath: t.db, signal: ac.signal }), /Cancelled/);
+    assert.equal(t.store.read((q) => q.get<{ n: number }>('SELECT count(*) AS n FROM datasets'))!.n, 0);
+    assert.ok(!fs.existsSync(manifestPath(t.db, 'd-cancel')));
+  });
+
   it('an empty database is a clear error', async () => {
     const t = await freshDb();
     await assert.rejects(buildDataset(t.store, { name: 'd', version: 'v', databasePath: t.db }), /holds no traces yet.*tunix-rt import/);

@@ -115,6 +115,7 @@ describe('store faults: kill -9 during import', function () {
     assert.equal(store.read((q) => q.get<{ integrity_check: string }>('PRAGMA integrity_check')!.integrity_check), 'ok');
     const indexed = store.read((q) => q.get<{ n: number }>(`SELECT count(*) AS n FROM traces_fts WHERE traces_fts MATCH 'round'`)!.n);
     assert.equal(indexed, expected.length);
+    assert.equal(store.read((q) => q.get<{ n: number }>('SELECT sum(n) AS n FROM trace_groups')!.n), expected.length, 'the trigger-kept group counts agree');
     await store.close();
     assert.ok(stats.killedMidImport >= 8, `enough kills landed mid-import: ${JSON.stringify(stats)}`);
     console.log(`      kill -9 rounds: ${JSON.stringify(stats)}, ${expected.length} traces kept`);

@@ -161,11 +161,48 @@ describe('store: traces', () => {
       { value: 'even4', count: 3 },
     ]);
     assert.equal(metaValues(store, 'level', 2).truncated, true);
-    // The answers are cached until the data changes, and only until then.
+    // The counts follow new traces at once.
     await store.write((tx) => insertTraces(tx, [prepareTrace(trace(100, { meta: { brand_new: 'yes', task_type: 'even4' } }))], '2025-01-01T00:00:00.000Z'));
     assert.ok(metaKeys(store).some((k) => k.key === 'brand_new'));
     assert.deepEqual(metaValues(store, 'task_type').values[1], { value: 'even4', count: 4 });
     await store.close();
+  });
+
+  it('meta values keep their JSON type (1, true, "1", null, objects) and each works as a filter value', async () => {
+    const store = await seeded(0, 'types.db');
+    const metas = [{ flag: true }, { flag: false }, { flag: 1 }, { flag: '1' }, { flag: null }, { flag: { deep: [1, 2] } }, { flag: true }];
+    await store.write((tx) => insertTraces(tx, metas.map((meta, k) => prepareTrace(trace(k, { meta }))), '2025-01-01T00:00:00.000Z'));
+    const { values } = metaValues(store, 'flag');
+    assert.deepEqual(
+      values.map((v) => [v.value, v.count]),
+      [[true, 2], [false, 1], [1, 1], [null, 1], ['{"deep":[1,2]}', 1], ['1', 1]],
+    );
+    for (const v of values) {
+      if (v.value === null) continue; // null also matches traces without the key
+      assert.equal(countTraces(store, { filters: [{ key: 'flag', values: [v.value] }] }), v.count, `filter ${JSON.stringify(v.value)}`);
+    }
+    await deleteTraces(store, queryTraces(store, { limit: 100 }).items.map((i) => i.id));
+    assert.deepEqual(metaKeys(store), [], 'deleting the traces takes their meta counts away');
+    await store.close();
+  });
+
+  it('upgrading a database from traces@1 fills the group counts from the stored traces', async () => {
+    const store = await seeded(9, 'upgrade.db');
+    await store.write((tx) =>
+      tx.exec(`DROP TRIGGER trace_groups_insert; DROP TRIGGER trace_groups_delete; DROP TRIGGER trace_groups_update; DROP TABLE trace_groups;
+        DROP TRIGGER trace_meta_values_insert; DROP TRIGGER trace_meta_values_delete; DROP TRIGGER trace_meta_values_update; DROP TABLE trace_meta_values;
+        DELETE FROM _migrations WHERE domain = 'traces' AND version > 1;`),
+    );
+    const file = store.path;
+    await store.close();
+    const upgraded = await openStore(file);
+    assert.equal(traceGroups(upgraded).total, 9);
+    assert.deepEqual(metaValues(upgraded, 'task_type').values, [
+      { value: 'other', count: 6 },
+      { value: 'even4', count: 3 },
+    ]);
+    assert.equal(upgraded.read((q) => q.get<{ v: number }>("SELECT max(version) AS v FROM _migrations WHERE domain = 'traces'"))!.v, 3);
+    await upgraded.close();
   });
 
   it('scores with the tunix-rt baseline, stores criteria and details, and deletes follow', async () => {
@@ -184,6 +221,10 @@ describe('store: traces', () => {
     assert.equal(getTrace(store, id), undefined);
     assert.equal(store.read((q) => q.get<{ n: number }>('SELECT count(*) AS n FROM scores WHERE trace_id = ?', [id]))!.n, 0);
     assert.equal(countTraces(store, { text: 'apple' }), 4, 'the search index forgets the deleted trace');
+    assert.equal(traceGroups(store).total, 4, 'the group counts follow deletes');
+    assert.equal(countTraces(store), 4);
+    await deleteTraces(store, queryTraces(store, { limit: 10 }).items.map((i) => i.id));
+    assert.deepEqual(traceGroups(store), { total: 0, sources: [] }, 'empty groups disappear');
     await store.close();
   });
 });

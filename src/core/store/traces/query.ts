@@ -100,13 +100,25 @@ function whereClause(q: TraceQuery, params: SqlValue[], alias: string, skipText 
   }
   for (const f of q.filters ?? []) {
     const path = metaPath(f.key);
+    // JSON types stay apart (json_extract alone turns true into 1): strings compare as text,
+    // numbers only match JSON numbers, booleans are matched by their JSON type.
     const parts: string[] = [];
-    const concrete = f.values.filter((v) => v !== null);
-    if (concrete.length) {
-      parts.push(`json_extract(${alias}.meta, ?) IN (${concrete.map(() => '?').join(', ')})`);
-      params.push(path, ...concrete.map((v) => (typeof v === 'boolean' ? (v ? 1 : 0) : v)));
+    const strings = f.values.filter((v): v is string => typeof v === 'string');
+    const numbers = f.values.filter((v): v is number => typeof v === 'number');
+    const booleans = f.values.filter((v): v is boolean => typeof v === 'boolean');
+    if (strings.length) {
+      parts.push(`json_extract(${alias}.meta, ?) IN (${strings.map(() => '?').join(', ')})`);
+      params.push(path, ...strings);
     }
-    if (concrete.length !== f.values.length) {
+    if (numbers.length) {
+      parts.push(`(json_extract(${alias}.meta, ?) IN (${numbers.map(() => '?').join(', ')}) AND json_type(${alias}.meta, ?) IN ('integer', 'real'))`);
+      params.push(path, ...numbers, path);
+    }
+    if (booleans.length) {
+      parts.push(`json_type(${alias}.meta, ?) IN (${booleans.map(() => '?').join(', ')})`);
+      params.push(path, ...booleans.map((b) => (b ? 'true' : 'false')));
+    }
+    if (f.values.includes(null)) {
       parts.push(`json_extract(${alias}.meta, ?) IS NULL`);
       params.push(path);
     }
@@ -189,6 +201,21 @@ function toSummary(r: SummaryRow): TraceSummary {
 
 /** How many traces match `q` (its sort, limit and cursor are ignored). */
 export function countTraces(store: Readable, q: TraceQuery = {}): number {
+  if (q.text === undefined && !q.filters?.length) {
+    // Only source/category (or nothing): the counts the triggers keep answer without a scan.
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (q.source !== undefined) {
+      where.push('source = ?');
+      params.push(q.source);
+    }
+    if (q.category !== undefined) {
+      where.push('category = ?');
+      params.push(q.category);
+    }
+    const sql = `SELECT coalesce(sum(n), 0) AS n FROM trace_groups WHERE ${where.length ? where.join(' AND ') : '1'}`;
+    return store.read((r) => r.get<{ n: number }>(sql, params)?.n ?? 0);
+  }
   const params: SqlValue[] = [];
   const where = whereClause(q, params, 't');
   const sql = `SELECT count(*) AS n FROM traces t WHERE ${where.length ? where.join(' AND ') : '1'}`;

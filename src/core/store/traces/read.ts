@@ -1,5 +1,5 @@
 // Reading single traces, the tree's group counts, and the meta keys/values filter pickers offer.
-import type { Readable, Reader } from '../store';
+import type { Readable } from '../store';
 import { metaPath } from './query';
 import { rowToRecord, type StoredScore, type StoredTrace, type TraceRow } from './model';
 
@@ -56,9 +56,9 @@ export interface TraceGroups {
   sources: SourceGroup[];
 }
 
-/** Source -> category -> count, sorted by name, for the tree view's top levels. */
+/** Source -> category -> count, sorted by name, for the tree view's top levels (kept by triggers: no scan). */
 export function traceGroups(store: Readable): TraceGroups {
-  const rows = store.read((q) => q.all<{ source: string; category: string; n: number }>('SELECT source, category, count(*) AS n FROM traces GROUP BY source, category ORDER BY source, category'));
+  const rows = store.read((q) => q.all<{ source: string; category: string; n: number }>('SELECT source, category, n FROM trace_groups ORDER BY source, category'));
   const sources: SourceGroup[] = [];
   let total = 0;
   for (const r of rows) {
@@ -77,33 +77,16 @@ export interface MetaKey {
   count: number;
 }
 
-/**
- * Filter pickers ask for the same keys and values again and again; both scan every trace,
- * so results are kept per store until its data changes (its dataVersion moves).
- */
-const memo = new WeakMap<Readable, { version: number; entries: Map<string, unknown> }>();
-
-function memoized<T>(store: Readable, key: string, compute: (q: Reader) => T): T {
-  return store.read((q) => {
-    const version = (store as { dataVersion?: number }).dataVersion;
-    if (version === undefined) return compute(q);
-    let m = memo.get(store);
-    if (!m || m.version !== version) memo.set(store, (m = { version, entries: new Map() }));
-    if (!m.entries.has(key)) m.entries.set(key, compute(q));
-    return m.entries.get(key) as T;
-  });
-}
-
-/** The top-level meta keys in use, most common first. Scans every trace once per data change (then cached). */
+/** The top-level meta keys in use, most common first (counts kept by triggers: no scan). */
 export function metaKeys(store: Readable): MetaKey[] {
-  return memoized(store, 'keys', (q) =>
-    q.all<{ key: string; n: number }>(`SELECT j.key AS key, count(*) AS n FROM traces t, json_each(t.meta) j WHERE t.meta IS NOT NULL GROUP BY j.key ORDER BY n DESC, j.key`).map((r) => ({ key: r.key, count: r.n })),
+  return store.read((q) =>
+    q.all<{ key: string; n: number }>('SELECT key, sum(n) AS n FROM trace_meta_values GROUP BY key ORDER BY n DESC, key').map((r) => ({ key: r.key, count: r.n })),
   );
 }
 
 export interface MetaValue {
-  /** The value as stored (objects and arrays as JSON text). */
-  value: string | number | null;
+  /** The value as stored: string, number, boolean, null; objects and arrays as JSON text. Pass it back as a filter value. */
+  value: string | number | boolean | null;
   count: number;
 }
 
@@ -113,15 +96,16 @@ export interface MetaValues {
   truncated: boolean;
 }
 
-/** The distinct values of one meta key, most common first (at most `limit`; cached like metaKeys). */
+/** The distinct values of one meta key, most common first (at most `limit`; counts kept by triggers). */
 export function metaValues(store: Readable, key: string, limit = 200): MetaValues {
-  const path = metaPath(key);
-  return memoized(store, `values:${limit}:${key}`, (q) => {
-    const rows = q.all<{ v: string | number | null; n: number }>(
-      `SELECT json_extract(meta, ?) AS v, count(*) AS n FROM traces WHERE json_type(meta, ?) IS NOT NULL GROUP BY v ORDER BY n DESC, v LIMIT ?`,
-      [path, path, limit + 1],
-    );
-    const truncated = rows.length > limit;
-    return { values: rows.slice(0, limit).map((r) => ({ value: r.v, count: r.n })), truncated };
-  });
+  metaPath(key); // the same rule for keys as filters
+  const rows = store.read((q) =>
+    q.all<{ type: string; value: string | number; n: number }>('SELECT type, value, n FROM trace_meta_values WHERE key = ? ORDER BY n DESC, type, value LIMIT ?', [key, limit + 1]),
+  );
+  const truncated = rows.length > limit;
+  const values = rows.slice(0, limit).map((r) => ({
+    value: r.type === 'null' ? null : r.type === 'true' ? true : r.type === 'false' ? false : r.value,
+    count: r.n,
+  }));
+  return { values, truncated };
 }

@@ -46,6 +46,68 @@ CREATE TRIGGER traces_fts_update_after AFTER UPDATE OF prompt, steps_text, final
   INSERT INTO traces_fts(docid, prompt, steps_text, final_answer) VALUES (new.seq, new.prompt, new.steps_text, new.final_answer);
 END;`,
   },
+  {
+    version: 2,
+    description: 'trace_groups: source/category counts kept by triggers, so the tree and plain counts never scan the traces',
+    up: `
+CREATE TABLE trace_groups (
+  source TEXT NOT NULL,
+  category TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (source, category)
+) WITHOUT ROWID;
+INSERT INTO trace_groups (source, category, n) SELECT source, category, count(*) FROM traces GROUP BY source, category;
+CREATE TRIGGER trace_groups_insert AFTER INSERT ON traces BEGIN
+  INSERT INTO trace_groups (source, category, n) VALUES (new.source, new.category, 1)
+    ON CONFLICT (source, category) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER trace_groups_delete AFTER DELETE ON traces BEGIN
+  UPDATE trace_groups SET n = n - 1 WHERE source = old.source AND category = old.category;
+  DELETE FROM trace_groups WHERE source = old.source AND category = old.category AND n <= 0;
+END;
+CREATE TRIGGER trace_groups_update AFTER UPDATE OF source, category ON traces BEGIN
+  UPDATE trace_groups SET n = n - 1 WHERE source = old.source AND category = old.category;
+  DELETE FROM trace_groups WHERE source = old.source AND category = old.category AND n <= 0;
+  INSERT INTO trace_groups (source, category, n) VALUES (new.source, new.category, 1)
+    ON CONFLICT (source, category) DO UPDATE SET n = n + 1;
+END;`,
+  },
+  {
+    version: 3,
+    description: 'trace_meta_values: how many traces hold each meta key = value, kept by triggers for filter pickers',
+    // `value` is the scalar itself (JSON text for objects and arrays, '' for null); `type` is
+    // json_each's type, so 1, true and "1" stay apart.
+    up: `
+CREATE TABLE trace_meta_values (
+  key TEXT NOT NULL,
+  type TEXT NOT NULL,
+  value NOT NULL, -- no declared type: no affinity, so the text '1' stays text
+  n INTEGER NOT NULL,
+  PRIMARY KEY (key, type, value)
+) WITHOUT ROWID;
+INSERT INTO trace_meta_values (key, type, value, n)
+  SELECT j.key, j.type, CASE WHEN j.type IN ('object', 'array') THEN j.value WHEN j.type = 'null' THEN '' ELSE j.atom END, count(*)
+  FROM traces t, json_each(t.meta) j WHERE t.meta IS NOT NULL GROUP BY 1, 2, 3;
+CREATE TRIGGER trace_meta_values_insert AFTER INSERT ON traces WHEN new.meta IS NOT NULL BEGIN
+  INSERT INTO trace_meta_values (key, type, value, n)
+    SELECT key, type, CASE WHEN type IN ('object', 'array') THEN value WHEN type = 'null' THEN '' ELSE atom END, 1 FROM json_each(new.meta) WHERE true
+    ON CONFLICT (key, type, value) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER trace_meta_values_delete AFTER DELETE ON traces WHEN old.meta IS NOT NULL BEGIN
+  UPDATE trace_meta_values SET n = n - 1 WHERE (key, type, value) IN
+    (SELECT key, type, CASE WHEN type IN ('object', 'array') THEN value WHEN type = 'null' THEN '' ELSE atom END FROM json_each(old.meta));
+  DELETE FROM trace_meta_values WHERE n <= 0 AND (key, type, value) IN
+    (SELECT key, type, CASE WHEN type IN ('object', 'array') THEN value WHEN type = 'null' THEN '' ELSE atom END FROM json_each(old.meta));
+END;
+CREATE TRIGGER trace_meta_values_update AFTER UPDATE OF meta ON traces BEGIN
+  UPDATE trace_meta_values SET n = n - 1 WHERE old.meta IS NOT NULL AND (key, type, value) IN
+    (SELECT key, type, CASE WHEN type IN ('object', 'array') THEN value WHEN type = 'null' THEN '' ELSE atom END FROM json_each(old.meta));
+  DELETE FROM trace_meta_values WHERE n <= 0;
+  INSERT INTO trace_meta_values (key, type, value, n)
+    SELECT key, type, CASE WHEN type IN ('object', 'array') THEN value WHEN type = 'null' THEN '' ELSE atom END, 1 FROM json_each(new.meta) WHERE new.meta IS NOT NULL
+    ON CONFLICT (key, type, value) DO UPDATE SET n = n + 1;
+END;`,
+  },
 ]);
 
 registerMigrations('scores', [

@@ -1,0 +1,237 @@
+// Evaluation as a user sees it in a real VS Code: a run trained by the built-in trainer and
+// two runs of an external trainer (the column adder, with and without carrying) are evaluated
+// from the command palette, appear on the leaderboard, are compared item by item (fixed /
+// broken / both right / both wrong, with a click through to an item's trace), and a
+// regression check passes and fails as it should. Screenshots in the dark and light themes:
+// test-results/screenshots/eval-*.png.
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Locator } from 'playwright-core';
+import {
+  answerInputBox,
+  clearNotifications,
+  consoleMessages,
+  getWebviewFrame,
+  openFile,
+  openWorkbench,
+  pickQuickItem,
+  runCommand,
+  screenshot,
+  setTheme,
+  waitFor,
+  waitForNotification,
+  workspacePath,
+} from '../harness';
+import { externalRun, tunixCli, tunixJson } from '../../integration/eval/pipeline';
+
+const JUDGE = 'answer_correctness@v2';
+
+function cspViolations(): string[] {
+  return consoleMessages()
+    .filter((m) => /Content Security Policy|Refused to (load|apply|execute)/i.test(m.text))
+    .map((m) => `${m.url}: ${m.text}`);
+}
+
+/** Picks an item of the quick pick titled `title` (waits for that quick pick, not the palette). */
+async function pickIn(title: string, label: string): Promise<void> {
+  const page = await openWorkbench();
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
+  await pickQuickItem(label);
+}
+
+/**
+ * Brings a panel's tab to the front and waits until its page shows `selector` (a hidden panel
+ * drops its page, so it reloads), so focus has settled in it before the next command.
+ */
+async function showPanel(tab: string, selector: string): Promise<Frame> {
+  const page = await openWorkbench();
+  await page.locator('.tabs-container .tab', { hasText: tab }).first().click();
+  const frame = await getWebviewFrame(tab);
+  await frame.locator(selector).first().waitFor({ timeout: 20_000 });
+  return frame;
+}
+
+/**
+ * Puts the README's text editor in front. With a webview in front, a quick pick that closes
+ * gives focus back to the webview a moment later, which closes the next quick input; a text
+ * editor takes focus back at once.
+ */
+async function focusTextEditor(): Promise<void> {
+  const page = await openWorkbench();
+  await page.locator('.tabs-container .tab', { hasText: 'README.md' }).first().click();
+  await page.locator('.editor-instance .monaco-editor.focused').waitFor({ timeout: 10_000 });
+}
+
+/** Waits until a notification has finished fading in, so a screenshot shows it as users do. */
+async function settled(toast: Locator): Promise<void> {
+  await waitFor(() => toast.evaluate((el) => getComputedStyle(el).opacity === '1'), 'the notification to be fully shown', 5_000).catch(() => undefined);
+}
+
+async function evaluateFromPalette(runName: string): Promise<string> {
+  await runCommand('Tunix: Evaluate Run...');
+  await pickIn('Evaluate Run', runName);
+  await pickIn('Evaluate Run: judge', JUDGE);
+  const toast = await waitForNotification(new RegExp(`${JUDGE.replace(/[.@]/g, '\\$&')}: [\\d.]+% on \\d+ items`));
+  return (await toast.textContent()) ?? '';
+}
+
+describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', function () {
+  this.timeout(300_000);
+  const settingsFile = () => workspacePath('.vscode', 'settings.json');
+  let db: string;
+  let trained: string;
+  let carry: string;
+  let noCarry: string;
+  let board: Frame;
+  let compare: Frame;
+
+  before(async () => {
+    await openWorkbench();
+    await openFile('README.md');
+    db = workspacePath('.tunix', 'eval-e2e.db');
+    const cwd = path.dirname(db);
+    fs.mkdirSync(cwd, { recursive: true });
+    // This suite keeps its own database, so the other suites' traces do not mix in.
+    fs.mkdirSync(path.dirname(settingsFile()), { recursive: true });
+    fs.writeFileSync(settingsFile(), JSON.stringify({ 'tunix.database.path': db }, null, 2));
+    const traces = path.join(cwd, 'addition.jsonl');
+    const generated = tunixCli(['generate', 'addition', '--count', '120', '--seed', '7', '--out', traces], cwd);
+    assert.equal(generated.code, 0, generated.stderr);
+    tunixJson(['import', traces, '--db', db, '--json'], cwd);
+    const { dataset_key: key } = tunixJson(['dataset', 'build', '--db', db, '--name', 'addition', '--version', '1', '--split', 'train=0.6,val=0.1,test=0.3', '--json'], cwd);
+    // A real, short training run of the built-in transformer (small, so it takes seconds).
+    const run = tunixJson(
+      ['train', '--db', db, '--dataset', key, '--steps', '20', '--backend', 'wasm', '--name', 'transformer 20 steps', '--json', ...['layers=1', 'd_model=32', 'heads=2', 'mlp=64', 'batch_size=16', 'max_new_tokens=48'].flatMap((s) => ['--set', s])],
+      cwd,
+    );
+    assert.equal(run.status, 'completed', JSON.stringify(run.outcome));
+    trained = run.run_id;
+    carry = externalRun(db, key, 'column adder', true, cwd);
+    noCarry = externalRun(db, key, 'column adder (no carry)', false, cwd);
+  });
+
+  after(async () => {
+    fs.rmSync(settingsFile(), { force: true });
+    await runCommand('View: Close All Editors').catch(() => undefined);
+  });
+
+  it('evaluates a trained run and two external runs from the command palette', async () => {
+    const text = await evaluateFromPalette('transformer 20 steps');
+    assert.match(text, new RegExp(trained));
+    const page = await openWorkbench();
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'Evaluating' }).waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+    await settled(page.locator('.notifications-toasts .notification-toast').filter({ hasText: /on \d+ items/ }).first());
+    await screenshot('eval-evaluated-dark');
+    await clearNotifications();
+    assert.match(await evaluateFromPalette('column adder'), /: 100\.0% on \d+ items/);
+    await clearNotifications();
+    const partial = await evaluateFromPalette('column adder (no carry)');
+    const pct = Number(/: ([\d.]+)% on/.exec(partial)![1]);
+    assert.ok(pct > 0 && pct < 100, `the no-carry run is right on some items only (${pct}%)`);
+    await clearNotifications();
+  });
+
+  it('ranks them on the leaderboard, with filters', async () => {
+    const page = await openWorkbench();
+    await runCommand('Tunix: Show Leaderboard');
+    board = await getWebviewFrame('Tunix Leaderboard');
+    const rows = board.locator('table.board tbody tr');
+    await waitFor(async () => (await rows.count()) === 3, 'three ranked rows');
+    assert.deepEqual(
+      await rows.evaluateAll((trs) => trs.map((tr) => tr.querySelector('td.run .mono')?.textContent)),
+      [carry, noCarry, trained],
+    );
+    assert.equal((await rows.first().locator('.score-value').textContent())?.trim(), '1.000');
+    await page.mouse.move(0, 0);
+    await screenshot('eval-leaderboard-dark');
+    await board.locator('input[type=search]').fill('no carry');
+    await waitFor(async () => (await rows.count()) === 1, 'the search to leave one row');
+    await board.locator('button.clear').click();
+    await waitFor(async () => (await rows.count()) === 3, 'all rows back');
+  });
+
+  it('compares two runs item by item and links each item to its trace', async () => {
+    const page = await openWorkbench();
+    const row = (runId: string) => board.locator('table.board tbody tr').filter({ has: board.locator('td.run .mono', { hasText: runId }) });
+    await row(noCarry).locator('input[type=checkbox]').check();
+    await row(carry).locator('input[type=checkbox]').check();
+    await board.locator('vscode-button', { hasText: 'Compare' }).click();
+    compare = await getWebviewFrame('Compare');
+    await compare.locator('.run-card').nth(1).waitFor({ timeout: 30_000 });
+    // Ranked order: the carry run (best) is the reference; the no-carry run broke items.
+    assert.match((await compare.locator('.run-card').first().textContent()) ?? '', new RegExp(carry));
+    const pair = (await compare.locator('.run-card .pair').first().textContent()) ?? '';
+    const broken = Number(/(\d+) broken/.exec(pair)![1]);
+    assert.ok(broken > 0, `the no-carry run broke items (${pair})`);
+    assert.match(pair, /(^|\s)0 fixed/);
+    await page.mouse.move(0, 0);
+    await screenshot('eval-compare-dark');
+    await compare.locator('button.seg.broken').click();
+    const items = compare.locator('table.item-table tbody tr');
+    await waitFor(async () => (await items.count()) === Math.min(broken, 100), `${broken} broken items listed`);
+    assert.equal(await compare.locator('table.item-table tbody tr.outcome-broken').count(), await items.count());
+    await compare.locator('table.item-table').scrollIntoViewIfNeeded();
+    await screenshot('eval-compare-items-dark');
+    // The item's id is its trace's id: the link opens the trace viewer.
+    await items.first().locator('td.item-id button').click();
+    const viewer = await getWebviewFrame('Trace ');
+    await viewer.locator('[data-testid=prompt]').waitFor({ timeout: 20_000 });
+    assert.match((await viewer.locator('[data-testid=prompt]').textContent()) ?? '', /What is \d+ \+ \d+\?/);
+    await showPanel('Compare', '.run-card');
+  });
+
+  it('a regression check fails for a worse run and passes for the baseline run', async () => {
+    await focusTextEditor();
+    await runCommand('Tunix: Set Regression Baseline...');
+    await pickIn('Set Regression Baseline', 'column adder');
+    await pickIn('which metric', 'primary_score');
+    await answerInputBox('0.05');
+    await waitForNotification(/Baseline set: primary_score \(answer_correctness@v2\) = 1 from/);
+    await clearNotifications();
+    await runCommand('Tunix: Check Against Baseline...');
+    await pickIn('Check Against Baseline', 'column adder (no carry)');
+    const failed = await waitForNotification(/REGRESSED: primary_score \(answer_correctness@v2\) of run/);
+    assert.match((await failed.textContent()) ?? '', /< 0\.95/);
+    await settled(failed);
+    await screenshot('eval-baseline-regressed-dark');
+    await clearNotifications();
+    await runCommand('Tunix: Check Against Baseline...');
+    await pickIn('Check Against Baseline', 'column adder');
+    await waitForNotification(/PASS: primary_score \(answer_correctness@v2\) of run/);
+    await clearNotifications();
+    // The leaderboard shows the baseline and the failed check.
+    const page = await openWorkbench();
+    board = await showPanel('Tunix Leaderboard', 'table.board');
+    await board.locator('.chip.regressed').first().waitFor({ timeout: 20_000 });
+    await board.locator('.chip.baseline').first().waitFor({ timeout: 20_000 });
+    await page.mouse.move(0, 0);
+    await screenshot('eval-leaderboard-baseline-dark');
+  });
+
+  it('reads well in the light theme (leaderboard and comparison)', async () => {
+    const page = await openWorkbench();
+    await setTheme('light');
+    board = await showPanel('Tunix Leaderboard', 'table.board');
+    await waitFor(
+      async () => {
+        const bg = await board.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.7;
+      },
+      'the leaderboard to switch to a light background',
+      15_000,
+    );
+    await page.mouse.move(0, 0);
+    await screenshot('eval-leaderboard-light');
+    compare = await showPanel('Compare', '.run-card');
+    await page.mouse.move(0, 0);
+    await screenshot('eval-compare-light');
+    await focusTextEditor();
+    await setTheme('dark');
+  });
+
+  it('the webviews ran without a Content-Security-Policy violation', () => {
+    assert.deepEqual(cspViolations(), []);
+  });
+});
