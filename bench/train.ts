@@ -7,8 +7,10 @@
 //   the BLAS ceiling. Each backend is measured in its own child process;
 // - learning_addition: the real trainer (dist/trainer.js, default config) on generated 2- and
 //   3-digit addition: exact-answer accuracy on held-out items and the wall time.
-// Usage: node out/bench/train.js [--backends wasm,wasm-tfjs,cpu,webgpu,gpu,native] [--skip-learning] [--learning-only]
-//        [--train N] [--steps N] (training steps for the learning run; default: the engine's default)
+// - trainer_tokens_per_second: the real trainer process on wasm with data-parallel threads
+//   ("auto": one per CPU, at most 4), beside one thread;
+// Usage: node out/bench/train.js [--backends wasm,wasm-tfjs,cpu,webgpu,gpu,native] [--skip-learning] [--learning-only] [--skip-threads]
+//        [--train N] [--steps N] [--threads N] [--learning-backend NAME] (the learning run; defaults: the engine's config, threads auto)
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -236,6 +238,39 @@ function runChild(name: string): Promise<Throughput> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The real trainer process (dist/trainer.js) on wasm, one thread and data-parallel threads.
+
+function runTrainerProcess(dir: string): Promise<number | null> {
+  const trainer = path.join(repoRoot, 'dist', 'trainer.js');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [trainer, dir], { stdio: ['ignore', 'ignore', 'ignore'] });
+    child.on('close', resolve);
+  });
+}
+
+async function trainerThroughput(threads: number | 'auto'): Promise<Record<string, unknown>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tunix-bench-threads-'));
+  try {
+    const defaults = defaultTunables('sft_transformer');
+    writeRun(dir, generatedSplits({ train: 512 }, { seed: 11 }), {
+      backend: 'wasm',
+      threads,
+      model: defaults.model,
+      training: { ...defaults.training, steps: 24, log_interval: 4, eval_interval: 1000, checkpoint_interval: 1000 },
+    });
+    const code = await runTrainerProcess(dir);
+    if (code !== 0) return { threads, skipped: `trainer exited ${code}` };
+    const lines = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => 'loss' in l);
+    // The first interval includes warm-up (wasm compilation, memory growth).
+    const rates = lines.slice(1).map((l) => l.tokens_per_second as number).sort((a, b) => a - b);
+    const env = JSON.parse(fs.readFileSync(path.join(dir, 'environment.json'), 'utf8'));
+    return { threads: env.threads, value: rates[Math.floor(rates.length / 2)] };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Learning: the real trainer on 2- and 3-digit addition.
 
 async function learning(): Promise<void> {
@@ -251,7 +286,8 @@ async function learning(): Promise<void> {
     const backend = option('learning-backend') ?? 'auto';
     // Generation long enough for a whole 3-digit worked answer (~130 characters).
     const generation = { max_new_tokens: Math.max(256, defaults.generation.max_new_tokens) };
-    writeRun(dir, splits, { backend, seed: defaults.seed, training: { ...defaults.training, steps, checkpoint_interval: 1_000_000 }, model: defaults.model, generation });
+    const threads = option('threads') ? Number(option('threads')) : 'auto';
+    writeRun(dir, splits, { backend, threads, seed: defaults.seed, training: { ...defaults.training, steps, checkpoint_interval: 1_000_000 }, model: defaults.model, generation });
     const started = performance.now();
     let trainingStarted = 0;
     let trainingEnded = 0;
@@ -299,6 +335,7 @@ async function learning(): Promise<void> {
       training_seconds: round(((trainingEnded || performance.now()) - trainingStarted) / 1000, 1),
       final_loss: lastTrain?.loss,
       backend: startedEvent?.backend,
+      threads: JSON.parse(fs.readFileSync(path.join(dir, 'environment.json'), 'utf8')).threads,
       cpus: os.availableParallelism?.() ?? os.cpus().length,
       load_average: os.loadavg().map((l) => round(l, 1)),
       peer: { source: 'ENVIRONMENT.md prototype (shorter step format, one core)', accuracy: 1.0, wall_seconds: 240 },
@@ -351,6 +388,19 @@ async function main(): Promise<void> {
         load_average: os.loadavg().map((l) => round(l, 1)),
       });
     }
+  }
+  if (!flag('learning-only') && !flag('skip-threads') && fs.existsSync(path.join(repoRoot, 'dist', 'trainer.js'))) {
+    const single = await trainerThroughput(1);
+    const parallel = await trainerThroughput('auto');
+    emit({
+      figure: 'trainer_tokens_per_second',
+      backend: 'wasm',
+      ...parallel,
+      speedup: typeof parallel.value === 'number' && typeof single.value === 'number' ? round(parallel.value / single.value) : null,
+      peer: { threads: 1, ...single },
+      cpus: os.availableParallelism?.() ?? os.cpus().length,
+      load_average: os.loadavg().map((l) => round(l, 1)),
+    });
   }
   if (!flag('skip-learning')) await learning();
 }

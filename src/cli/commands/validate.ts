@@ -5,12 +5,14 @@ import { EXIT, parse } from '../command';
 import { UserError } from '../../core/errors';
 import { validateTraceFile, type FileSummary } from '../../core/trace/fileScan';
 import type { TraceProblem } from '../../core/trace/problems';
+import { TRACE_JSON_SCHEMA } from '../../core/trace/schema';
 import { validateTraceText } from '../../core/trace/validate';
 
 export const validateCommand: CliCommand = {
   name: 'validate',
   summary: 'Check trace files (JSONL, or one trace per .json file) and report every problem with its exact position',
   help: `Usage: tunix-rt validate FILE... [--format text|json] [--json] [--quiet]
+       tunix-rt validate --schema
 
 Checks each trace file against the tunix-rt trace schema and reports every problem at
 its exact line and column (1-based; columns count UTF-16 code units, as VS Code does).
@@ -24,13 +26,16 @@ Options:
                  severity, message}
   --json         same as --format json
   --quiet        text format: report errors only, no warnings
+  --schema       print the trace JSON Schema (draft-07) and exit; the same schema VS Code
+                 applies to *.trace.json files
   -h, --help     show this help
 
 Exit codes: 0 no errors (warnings allowed), 1 some record has an error, 2 could not run
 (a file is missing or unreadable, a bad flag).`,
   async run(argv, io) {
-    const { values, positionals } = parse('validate', argv, { format: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' } });
+    const { values, positionals } = parse('validate', argv, { format: { type: 'string' }, json: { type: 'boolean' }, quiet: { type: 'boolean' }, schema: { type: 'boolean' } });
     if (values.help) return io.out(this.help + '\n'), EXIT.ok;
+    if (values.schema) return io.out(JSON.stringify(TRACE_JSON_SCHEMA, null, 2) + '\n'), EXIT.ok;
     const format = values.json ? 'json' : (values.format ?? 'text');
     if (format !== 'text' && format !== 'json') throw new UserError(`--format must be "text" or "json", got "${format}". Run \`tunix-rt validate --help\` for usage.`);
     if (positionals.length === 0) throw new UserError('Give at least one trace file, e.g. `tunix-rt validate traces.jsonl`. Run `tunix-rt validate --help` for usage.');

@@ -6,6 +6,7 @@
  */
 import { UserError } from '../errors';
 import type { Store } from '../store';
+import type { TraceRecord } from '../trace/types';
 import { exportLine, type ExportFormat, type FormatOptions } from './formats';
 import { writeLinesAtomically } from './jsonlFile';
 import { getManifest } from './repository';
@@ -70,4 +71,32 @@ export async function exportDataset(store: Store, o: ExportOptions): Promise<Exp
   }
   const written = await writeLinesAtomically(o.out, lines(), { signal: o.signal });
   return { dataset_key: o.key, format: o.format, split: o.split ?? null, out: o.out, written: written.lines, bytes: written.bytes, total: looked, missing, changed };
+}
+
+/**
+ * The traces of a dataset (or one split) in manifest order, without writing a file: what a
+ * trainer or an evaluator reads. Items whose trace is gone (or was replaced) are passed to
+ * `onMissing` and skipped, as exports skip them.
+ */
+export async function* datasetTraces(
+  store: Store,
+  key: string,
+  split?: string,
+  onMissing?: (traceId: string, why: 'deleted' | 'changed') => void,
+): AsyncGenerator<{ id: string; split: string; createdAt: string; record: TraceRecord }> {
+  const manifest = getManifest(store, key);
+  if (split !== undefined && !(split in manifest.splits.ratios)) {
+    throw new UserError(`Dataset ${key} has no split "${split}". Its splits: ${Object.keys(manifest.splits.ratios).join(', ')}.`);
+  }
+  let after = -1;
+  for (;;) {
+    const batch = itemBatch(store, key, split, after, BATCH);
+    if (!batch.length) return;
+    for (const item of batch) {
+      if (item.trace) yield { id: item.trace_id, split: item.split, createdAt: item.trace.importedAt, record: item.trace.record };
+      else onMissing?.(item.trace_id, item.changed ? 'changed' : 'deleted');
+    }
+    after = batch[batch.length - 1].position;
+    await new Promise((r) => setImmediate(r));
+  }
 }

@@ -2,7 +2,7 @@
 // returns every item's result with the scorecard. Ids that match nothing are counted (and
 // sampled) so a user sees a mismatch instead of a silently low score.
 import { UserError } from '../errors';
-import type { EvalItem, Judge } from './judges/types';
+import type { EvalItem, ItemVerdict, Judge } from './judges/types';
 import type { Prediction } from './predictions';
 import { buildScorecard, groupingOf, type ItemResult, type Scorecard } from './scorecard';
 
@@ -65,28 +65,37 @@ export async function evaluate(items: EvalItem[], predictions: Prediction[], jud
   const results: ItemResult[] = new Array(items.length);
   let done = 0;
   let next = 0;
-  // Synchronous judges run in one pass; network judges keep `concurrency` requests in flight.
+  const record = (index: number, prediction: string | undefined, verdict: ItemVerdict) => {
+    const item = items[index];
+    results[index] = {
+      item_id: item.id,
+      prompt: item.prompt,
+      expected: item.expected_answer,
+      predicted: prediction ?? null,
+      correct: verdict.correct,
+      score: verdict.score,
+      details: verdict.details,
+      ...groupingOf(item),
+    };
+    done++;
+    opts.onProgress?.(done, items.length);
+  };
+  const checkCancelled = () => {
+    if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('cancelled');
+  };
+  // Each worker takes the next item; a judge that answers synchronously is not awaited (an
+  // await per item costs more than the string rules themselves), a network judge keeps
+  // `concurrency` requests in flight.
   const worker = async () => {
     while (next < items.length) {
-      if (opts.signal?.aborted) throw opts.signal.reason ?? new Error('cancelled');
+      if ((next & 1023) === 0 || judge.concurrency) checkCancelled();
       const index = next++;
-      const item = items[index];
-      const prediction = byId.get(item.id)?.prediction;
-      const verdict = await judge.judge(item, prediction, { signal: opts.signal });
-      results[index] = {
-        item_id: item.id,
-        prompt: item.prompt,
-        expected: item.expected_answer,
-        predicted: prediction ?? null,
-        correct: verdict.correct,
-        score: verdict.score,
-        details: verdict.details,
-        ...groupingOf(item),
-      };
-      done++;
-      opts.onProgress?.(done, items.length);
+      const prediction = byId.get(items[index].id)?.prediction;
+      const verdict = judge.judge(items[index], prediction, { signal: opts.signal });
+      record(index, prediction, verdict instanceof Promise ? await verdict : verdict);
     }
   };
+  checkCancelled();
   await Promise.all(Array.from({ length: Math.max(1, judge.concurrency ?? 1) }, worker));
   return { judge: judge.id, judge_kind: judge.kind, scorecard: buildScorecard(judge.id, judge.kind, results), items: results, match };
 }

@@ -35,10 +35,12 @@ export function readTextFile(path: string, what: string): string {
 export function parseJsonlObjects(text: string): { lines: JsonlLine[]; problems: LineProblem[] } {
   const lines: JsonlLine[] = [];
   const problems: LineProblem[] = [];
-  const rows = text.replace(/^\uFEFF/, '').split('\n');
+  const rows = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
   for (let i = 0; i < rows.length; i++) {
-    const raw = rows[i].replace(/\r$/, '');
-    if (raw.trim() === '') continue;
+    let raw = rows[i];
+    if (raw.charCodeAt(raw.length - 1) === 13) raw = raw.slice(0, -1);
+    // Blank lines are skipped; trim() only runs on lines that start with whitespace.
+    if (raw.length === 0 || (raw.charCodeAt(0) <= 32 && raw.trim() === '')) continue;
     let value: unknown;
     try {
       value = JSON.parse(raw);

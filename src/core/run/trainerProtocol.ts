@@ -45,8 +45,9 @@ export interface TrainerConfigExtras {
   keep_checkpoints?: number;
   /**
    * Threads for the CPU backends (wasm, cpu): each extra thread computes a share of every batch
-   * (data parallel). "auto" (default) = the CPU count, at most 4; results are repeatable for a
-   * given thread count. GPU and native backends always use 1.
+   * (data parallel). "auto" (default) = the CPU count, at most 4, when a step is big enough to
+   * gain (about 1 GFLOP), else 1. Results are repeatable for a given thread count. GPU and
+   * native backends always use 1.
    */
   threads?: number | 'auto';
   /** Free-form notes for the engine or the user; ignored by the trainer. */

@@ -24,11 +24,15 @@ export interface EvalFeatureParts {
 /** Where the parts are published: a global symbol, because the tests are bundled separately. */
 export const EVAL_FEATURE_HOOK = Symbol.for('tunix-rt.eval.feature');
 
-/** Evaluation ids from a command argument: ids, `{ evaluations }`, or `{ runs, judge }` (their latest evaluations). */
-async function evaluationIdsOf(s: ExtensionContextServices, arg: unknown): Promise<string[] | undefined> {
+/**
+ * Evaluation ids from a command's arguments: ids, `{ evaluations }`, `{ runs, judge }` (their
+ * latest evaluations), or the Runs view's multi-selection (its second argument).
+ */
+async function evaluationIdsOf(s: ExtensionContextServices, arg: unknown, selected: unknown): Promise<string[] | undefined> {
   const direct = stringArray(arg) ?? stringArray((arg as { evaluations?: unknown })?.evaluations);
   if (direct) return direct;
-  const runs = stringArray((arg as { runs?: unknown })?.runs);
+  const fromView = Array.isArray(selected) && selected.length > 1 ? selected.map(runIdOf).filter((x): x is string => !!x) : undefined;
+  const runs = stringArray((arg as { runs?: unknown })?.runs) ?? fromView;
   if (runs) {
     const { store, m } = await evalContext(s);
     return m.comparison.resolveComparedEvaluations(store, runs, stringField(arg, 'judge'));
@@ -78,8 +82,8 @@ export const evalFeature: Feature = {
       await leaderboard.show(filters);
       return leaderboard.view;
     });
-    s.registerCommand('tunix.compareRuns', async (arg?: unknown) => {
-      let ids = await evaluationIdsOf(s, arg);
+    s.registerCommand('tunix.compareRuns', async (arg?: unknown, selected?: unknown) => {
+      let ids = await evaluationIdsOf(s, arg, selected);
       if (!ids) {
         const { store, m } = await evalContext(s);
         ids = await pickEvaluations(store, m, 'Compare Runs', stringArray((arg as { preselect?: unknown })?.preselect));

@@ -1,6 +1,6 @@
 // Click-through from the leaderboard and the comparison to a run. The Runs feature owns the
-// run's own views; when it offers `tunix.showRun` we use it, otherwise the run's manifest
-// opens in an editor (its folder holds the metrics, logs and predictions).
+// run's own views: its metrics panel opens (`tunix.runs.openMetrics`); without the Runs
+// feature the run's manifest opens in an editor (its folder holds metrics, logs, predictions).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -8,7 +8,7 @@ import { UserError } from '../../core/errors';
 import type { ExtensionContextServices } from '../services';
 import { evalContext } from './evalCore';
 
-export const SHOW_RUN_COMMAND = 'tunix.showRun';
+export const SHOW_RUN_COMMAND = 'tunix.runs.openMetrics';
 
 export async function openRun(s: ExtensionContextServices, runId: string): Promise<void> {
   const commands = await vscode.commands.getCommands(true);

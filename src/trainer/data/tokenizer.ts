@@ -9,6 +9,8 @@ export const START_OF_TURN = '<start_of_turn>';
 export const END_OF_TURN = '<end_of_turn>';
 const SPECIALS = [PAD, UNK, START_OF_TURN, END_OF_TURN] as const;
 export const TOKENIZER_FORMAT = 'tunix-char-tokenizer';
+/** Distinct characters kept at most (the most frequent). */
+export const DEFAULT_MAX_CHARS = 1024;
 
 export interface TokenizerJson {
   format: typeof TOKENIZER_FORMAT;
@@ -29,11 +31,21 @@ export class CharTokenizer {
     chars.forEach((c, i) => this.ids.set(c, SPECIALS.length + i));
   }
 
-  /** Builds the vocabulary from texts: every code point seen, in code-point order. */
-  static fromTexts(texts: Iterable<string>): CharTokenizer {
-    const seen = new Set<string>();
-    for (const text of texts) for (const piece of splitPieces(text)) if (!SPECIALS.includes(piece as (typeof SPECIALS)[number])) seen.add(piece);
-    return new CharTokenizer([...seen].sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!));
+  /**
+   * Builds the vocabulary from texts: the code points seen, in code-point order. Beyond
+   * `maxChars` distinct ones only the most frequent are kept (the rest read as <unk>): the
+   * embedding is a one-hot product, so its cost grows with the vocabulary.
+   */
+  static fromTexts(texts: Iterable<string>, maxChars = DEFAULT_MAX_CHARS): CharTokenizer {
+    const counts = new Map<string, number>();
+    for (const text of texts) {
+      for (const piece of splitPieces(text)) {
+        if (!SPECIALS.includes(piece as (typeof SPECIALS)[number])) counts.set(piece, (counts.get(piece) ?? 0) + 1);
+      }
+    }
+    let chars = [...counts.keys()];
+    if (chars.length > maxChars) chars = chars.sort((a, b) => counts.get(b)! - counts.get(a)! || a.codePointAt(0)! - b.codePointAt(0)!).slice(0, maxChars);
+    return new CharTokenizer(chars.sort((a, b) => a.codePointAt(0)! - b.codePointAt(0)!));
   }
 
   static fromJson(json: unknown, where = 'tokenizer.json'): CharTokenizer {

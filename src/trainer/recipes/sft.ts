@@ -36,9 +36,16 @@ export function totalStepsFor(config: ResolvedConfig, trainSize: number): number
   return config.training.steps ?? Math.max(1, Math.ceil(((config.training.epochs ?? 1) * trainSize) / config.training.batch_size));
 }
 
-/** Threads for data-parallel training: only the single-threaded CPU backends gain from more. */
-export function threadsFor(config: ResolvedConfig, backend: string): number {
+/** Below this many FLOPs per step, `auto` stays on one thread: syncing would cost more than it saves. */
+export const PARALLEL_MIN_STEP_FLOPS = 1e9;
+
+/**
+ * Threads for data-parallel training: only the single-threaded CPU backends gain from more,
+ * and only when a step is big enough (`stepFlops`, about 6 x parameters x tokens).
+ */
+export function threadsFor(config: ResolvedConfig, backend: string, stepFlops: number): number {
   if (backend !== 'wasm' && backend !== 'cpu') return 1;
+  if (config.threads === 'auto' && stepFlops < PARALLEL_MIN_STEP_FLOPS) return 1;
   const wanted = config.threads === 'auto' ? Math.min(4, os.availableParallelism?.() ?? os.cpus().length) : config.threads;
   return Math.max(1, Math.min(wanted, config.training.batch_size));
 }
@@ -109,7 +116,8 @@ export async function runSft(config: ResolvedConfig, heartbeat: Heartbeat): Prom
   const model = new Transformer(tf, shape, initialWeights(shape, config.seed), { explicitTranspose: backend.explicitTranspose });
   log(`model: ${model.parameterCount.toLocaleString('en-US')} parameters, vocabulary ${tokenizer.vocabSize}, ${totalSteps} steps of ${config.training.batch_size}`);
   const sampler = new BatchSampler(trainData.examples.length, config.training.batch_size, config.seed);
-  const threads = threadsFor(config, backend.name);
+  const meanTokens = trainData.examples.reduce((n, e) => n + e.tokens.length, 0) / trainData.examples.length;
+  const threads = threadsFor(config, backend.name, 6 * model.parameterCount * config.training.batch_size * meanTokens);
   const pool = threads > 1 ? await GradientPool.start(threads - 1, __filename, backend.name as 'wasm' | 'cpu', shape, model.variables, trainData.examples) : undefined;
   backend.threads = threads;
   writeEnvironment(config.runDir, backend);

@@ -23,13 +23,13 @@ import {
   workspacePath,
 } from '../harness';
 
-async function importSample(file: string, expected: RegExp): Promise<void> {
+async function importSample(file: string, expected: RegExp): Promise<Locator> {
   const page = await openWorkbench();
   await runCommand('Tunix: Import Traces...');
   // The command's own quick pick (not the palette it replaces) must be up before picking.
   await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Import Traces' }).waitFor({ state: 'visible', timeout: 15_000 });
   await pickQuickItem(file);
-  await waitForNotification(expected);
+  return waitForNotification(expected);
 }
 
 /** The sample records of a workspace trace file (the ones that parse). */
@@ -82,11 +82,12 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
   });
 
   it('imports sample trace files from the command palette, with a summary', async () => {
+    // Toasts pile up (and older ones hide newer ones): each summary is dismissed once seen.
     await importSample('reasoning.trace.jsonl', /Imported 5 traces from reasoning\.trace\.jsonl/);
+    await clearNotifications();
     await importSample('arith.trace.jsonl', /Imported \d+ traces? from arith\.trace\.jsonl/);
-    const summary = /from invalid\.trace\.jsonl \(\d+ duplicates? skipped, [1-9]\d* invalid lines?\)/;
-    await importSample('invalid.trace.jsonl', summary);
-    const toast = await waitForNotification(summary);
+    await clearNotifications();
+    const toast = await importSample('invalid.trace.jsonl', /from invalid\.trace\.jsonl \(\d+ duplicates? skipped, [1-9]\d* invalid lines?\)/);
     const invalid = Number(/(\d+) invalid lines?/.exec((await toast.textContent()) ?? '')?.[1]);
     // "Show Invalid Lines" lists each bad line with its reason and jumps to the one picked.
     await toast.locator('.monaco-button', { hasText: 'Show Invalid Lines' }).click();
@@ -118,7 +119,9 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
 
   it('searches from the view title; the view says which filter is active', async () => {
     const page = await openWorkbench();
-    await focusView('Traces');
+    const traces = await focusView('Traces');
+    await expand(traces, 'dev-reasoning-v2');
+    await expand(traces, 'math');
     // Found by its title: with a description showing, the header's aria-label is no longer "Traces Section".
     const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header h3.title', { hasText: /^Traces$/ }) });
     const header = pane.locator('.pane-header');
@@ -130,11 +133,12 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
       await page.keyboard.press('Enter');
       await waitFor(async () => ((await header.textContent()) ?? '').includes('"prime"'), 'the view description to show the search');
       await treeRow(pane, 'Is 91 a prime number?').first().waitFor({ state: 'visible', timeout: 15_000 });
-      assert.equal(await treeRow(pane, 'Reverse the string').count(), 0, 'traces that do not match are not listed');
+      assert.equal(await treeRow(pane, 'samples/workspace').count(), 0, 'sources without a match are not listed');
       await screenshot('traces-tree-search-dark');
       await header.hover();
       await header.locator('.action-label[aria-label="Clear Trace Filter"]').click();
-      await treeRow(pane, 'Reverse the string').first().waitFor({ state: 'visible', timeout: 15_000 });
+      // Every source is back (the arithmetic samples have none with "prime").
+      await treeRow(pane, 'samples/workspace').first().waitFor({ state: 'visible', timeout: 15_000 });
     } finally {
       // Leave no filter behind for the next tests, whatever happened.
       if (((await header.textContent().catch(() => '')) ?? '').includes('"prime"')) await runCommand('Tunix: Clear Trace Filter');

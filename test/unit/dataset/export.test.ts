@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { buildDataset } from '../../../src/core/dataset/build';
-import { exportDataset } from '../../../src/core/dataset/export';
+import { datasetTraces, exportDataset } from '../../../src/core/dataset/export';
 import { EXPORT_FORMATS } from '../../../src/core/dataset/formats';
 import { CancelledError } from '../../../src/core/dataset/jsonlFile';
 import { generateTraces } from '../../../src/core/generate';
@@ -57,6 +57,20 @@ describe('dataset export', () => {
     assert.equal(r.written, 300);
     assert.ok(progress.length >= 1 && progress.at(-1) === 300);
     assert.ok(fs.readFileSync(a).equals(fs.readFileSync(b)));
+  });
+
+  it('datasetTraces reads a split in manifest order without writing a file', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(path.dirname(t.db), 'datasets', 'ex-v1', 'manifest.json'), 'utf8'));
+    const seen: string[] = [];
+    for await (const item of datasetTraces(t.store, 'ex-v1', 'val')) {
+      assert.equal(item.split, 'val');
+      assert.equal(item.record.prompt, getTrace(t.store, item.id)!.record.prompt);
+      seen.push(item.id);
+    }
+    assert.deepEqual(seen, manifest.splits.trace_ids.val);
+    await assert.rejects(async () => {
+      for await (const _ of datasetTraces(t.store, 'ex-v1', 'dev')) void _;
+    }, /has no split "dev"/);
   });
 
   it('an unknown split or dataset is a clear error', async () => {

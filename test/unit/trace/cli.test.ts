@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, tempDir } from '../helpers';
+import { cli, repoRoot, tempDir } from '../helpers';
 import { line, validRecord } from './corpus';
 
 describe('tunix-rt validate', () => {
@@ -81,6 +81,12 @@ describe('tunix-rt validate', () => {
       assert.equal(r.stdout, '');
       assert.match(r.stderr, reason);
     }
+  });
+
+  it('--schema prints the JSON Schema the repository ships', () => {
+    const r = cli(['validate', '--schema']);
+    assert.equal(r.code, 0);
+    assert.deepEqual(JSON.parse(r.stdout), JSON.parse(fs.readFileSync(path.join(repoRoot, 'schemas', 'trace.schema.json'), 'utf8')));
   });
 
   it('--help shows the usage', () => {

@@ -55,7 +55,8 @@ export function writeRun(runDir: string, splits: Partial<Record<'train' | 'val' 
     writeJsonl(path.join(runDir, 'data', `${name}.jsonl`), lines);
     data[name] = `data/${name}.jsonl`;
   }
-  const full = { run_id: path.basename(runDir), recipe: 'sft_transformer', backend: 'wasm', seed: 1, data, resume: false, ...config };
+  // One thread unless a test asks for more: test machines run many processes at once.
+  const full = { run_id: path.basename(runDir), recipe: 'sft_transformer', backend: 'wasm', seed: 1, threads: 1, data, resume: false, ...config };
   fs.writeFileSync(path.join(runDir, 'config.json'), JSON.stringify(full, null, 2));
   return full;
 }

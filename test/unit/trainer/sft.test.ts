@@ -83,6 +83,27 @@ describe('trainer: sft_transformer (real training, wasm)', function () {
   });
 });
 
+describe('trainer: data-parallel threads', function () {
+  this.timeout(120_000);
+
+  it('two threads compute the same steps as one (gradients of the shards add up to the batch)', async () => {
+    const config = { model: TINY_MODEL, training: tinyTraining({ steps: 10, log_interval: 5, eval_interval: 10, checkpoint_interval: 10 }), generation: { max_new_tokens: 4 } };
+    const one = tempDir();
+    const two = tempDir();
+    writeRun(one, { train: splits.train }, { ...config, threads: 1 });
+    writeRun(two, { train: splits.train }, { ...config, threads: 2 });
+    const [a, b] = await Promise.all([runTrainer([one]), runTrainer([two])]);
+    assert.equal(a.code, 0, a.stderr);
+    assert.equal(b.code, 0, b.stderr);
+    assert.match(b.stderr, /data parallel: 2 threads/);
+    assert.equal(JSON.parse(fs.readFileSync(path.join(two, 'environment.json'), 'utf8')).threads, 2);
+    const la = trainLines(path.join(one, 'metrics.jsonl')).map((l) => l.loss);
+    const lb = trainLines(path.join(two, 'metrics.jsonl')).map((l) => l.loss);
+    assert.equal(la.length, 2);
+    la.forEach((loss, i) => assert.ok(Math.abs(loss - lb[i]) < 1e-3 * loss, `step ${(i + 1) * 5}: ${loss} vs ${lb[i]}`));
+  });
+});
+
 describe('trainer: checkpoint and resume (real processes)', function () {
   this.timeout(120_000);
   const config = { model: TINY_MODEL, training: tinyTraining({ steps: 30, checkpoint_interval: 10, eval_interval: 10 }), generation: { max_new_tokens: 8 } };

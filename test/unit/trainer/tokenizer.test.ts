@@ -29,6 +29,12 @@ describe('trainer: character tokenizer', () => {
     assert.equal(tok.decode([tok.padId, ...tok.encode('ab'), tok.padId]), 'ab');
   });
 
+  it('keeps only the most frequent characters beyond its limit', () => {
+    const tok = CharTokenizer.fromTexts(['aaab', 'aac', 'bd'], 2);
+    assert.deepEqual(tok.chars, ['a', 'b']);
+    assert.equal(tok.encode('c')[0], tok.unkId);
+  });
+
   it('refuses a file that is not its format, saying which', () => {
     assert.throws(() => CharTokenizer.fromJson({ format: 'other' }, 'model/tokenizer.json'), (e: unknown) => e instanceof TrainerError && e.kind === 'data' && /model\/tokenizer\.json/.test(e.message));
     assert.throws(() => CharTokenizer.fromJson({ ...CharTokenizer.fromTexts(['a']).toJson(), chars: ['ab'] }), /one character/);
