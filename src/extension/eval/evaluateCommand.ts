@@ -93,8 +93,3 @@ export async function pickFinishedRun(s: ExtensionContextServices, title: string
   const { store, m } = await evalContext(s);
   return pickRun(store, m, title, (r) => r.status !== 'running' && r.status !== 'queued');
 }
-
-export function ensureRun(runId: string | undefined): string {
-  if (!runId) throw new UserError('No run was given.');
-  return runId;
-}

@@ -124,6 +124,11 @@ describe('evaluation: evaluate, leaderboard, compare, baselines (integration)', 
     });
   });
 
+  it('clicking a run opens its metrics (the Runs feature) in a panel', async () => {
+    await vscode.commands.executeCommand('tunix.eval.openRun', p.carryRun);
+    await waitFor(() => vscode.window.tabGroups.activeTabGroup.activeTab?.input instanceof vscode.TabInputWebview, 'a webview panel in front');
+  });
+
   it('regression baselines: a run within tolerance passes, a worse run regresses', async () => {
     const b = (await vscode.commands.executeCommand('tunix.setRegressionBaseline', { runId: p.carryRun, metric: 'primary_score', judge: JUDGE, tolerance: '0.05' })) as Baseline;
     assert.equal(b.value, 1);
