@@ -94,16 +94,20 @@ export class RunSeries {
   firstTime = Infinity;
   points = 0;
 
+  /** Appends points; returns the names of metrics seen for the first time. */
   append(points: readonly MetricPoint[]): Set<string> {
     const changed = new Set<string>();
     for (const p of points) {
       const time = p.time ?? NaN;
       if (time < this.firstTime) this.firstTime = time;
-      for (const [name, value] of Object.entries(p.values)) {
+      const values = p.values;
+      for (const name in values) {
         let col = this.metrics.get(name);
-        if (!col) this.metrics.set(name, (col = new MetricColumn()));
-        col.append(p.step, time, value);
-        changed.add(name);
+        if (!col) {
+          this.metrics.set(name, (col = new MetricColumn()));
+          changed.add(name);
+        }
+        col.append(p.step, time, values[name]);
       }
       this.points++;
     }

@@ -2,7 +2,6 @@
 // judge, evaluates with progress and cancellation, stores the evaluation with every item's
 // result and offers the next steps.
 import * as vscode from 'vscode';
-import { UserError } from '../../core/errors';
 import type { EvaluationSummary } from '../../core/eval/store/evaluations';
 import type { ExtensionContextServices } from '../services';
 import { runIdOf, stringField } from './args';

@@ -57,12 +57,15 @@ async function expand(pane: Locator, label: string): Promise<void> {
   await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', `the "${label}" group to expand`, 10_000);
 }
 
-/** Types into the open quick pick and picks the first row whose label contains `label`. */
-async function searchAndPick(page: Page, text: string, label: string): Promise<void> {
+/** Waits for the quick pick titled `title`, types `text` into it and picks the first row whose label contains `label`. */
+async function searchAndPick(page: Page, title: string, text: string, label: string): Promise<void> {
+  // The input element is reused by the next quick pick: typing before it is up would be lost.
+  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(text);
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: label });
+  // Only rendered rows count: the list keeps hidden rows of earlier quick picks in its DOM.
+  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true }).filter({ hasText: label });
   await row.first().waitFor({ state: 'visible', timeout: 15_000 });
   await row.first().click();
 }
@@ -92,7 +95,8 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
     // "Show Invalid Lines" lists each bad line with its reason and jumps to the one picked.
     await toast.locator('.monaco-button', { hasText: 'Show Invalid Lines' }).click();
     const page = await openWorkbench();
-    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+    await page.locator('.quick-input-widget .quick-input-title', { hasText: `${invalid} invalid line` }).waitFor({ state: 'visible', timeout: 15_000 });
+    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true });
     await waitFor(async () => (await rows.count()) === invalid, `${invalid} invalid lines in the quick pick`);
     const first = rows.first();
     assert.match((await first.textContent()) ?? '', /invalid\.trace\.jsonl:2.*Missing required field "prompt"/);
@@ -100,8 +104,6 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
     await first.click();
     await page.locator('.tabs-container .tab.active', { hasText: 'invalid.trace.jsonl' }).waitFor({ timeout: 15_000 });
     await waitFor(async () => /Ln 2,/.test((await page.locator('.part.statusbar').textContent()) ?? ''), 'the cursor on line 2');
-    await runCommand('View: Close All Editors');
-    await clearNotifications().catch(() => undefined);
   });
 
   it('shows the traces grouped by source, then category, with counts', async () => {
@@ -172,8 +174,8 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
   it('compares two traces side by side with the differences highlighted', async () => {
     const page = await openWorkbench();
     await runCommand('Tunix: Compare Traces...');
-    await searchAndPick(page, 'reason', "Reverse the string: 'reason'");
-    await searchAndPick(page, 'ecart', "Reverse the string: 'trace'");
+    await searchAndPick(page, 'Compare Traces (1/2)', 'reason', "Reverse the string: 'reason'");
+    await searchAndPick(page, 'Compare Traces (2/2)', 'ecart', "Reverse the string: 'trace'");
     const frame = await getWebviewFrame('Compare');
     await frame.locator('[data-testid=summary]').waitFor({ timeout: 20_000 });
     assert.match((await frame.locator('[data-testid=summary]').textContent()) ?? '', /prompt differs/);
