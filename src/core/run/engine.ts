@@ -203,14 +203,30 @@ export class RunEngine extends EventEmitter<EngineEvents> {
     return r;
   }
 
-  /** Reads the current record, applies `change`, saves; the status change is checked. */
+  /**
+   * Applies `change` to the current record inside one write transaction (so a change another
+   * process committed meanwhile is not overwritten), checking the status change.
+   */
   private async update(id: string, change: (r: RunRecord) => Partial<RunRecord>): Promise<RunRecord> {
-    const current = this.opts.store.read((q) => getRun(q, id));
-    if (!current) throw new UserError(`Run ${id} no longer exists (it was deleted).`);
-    const patch = change(current);
-    const next: RunRecord = { ...current, ...patch };
-    if (patch.status) next.status = transition(id, current.status, patch.status);
-    return this.save(next);
+    const next = await this.opts.store.write(
+      (tx) => {
+        const current = getRun(tx, id);
+        if (!current) throw new UserError(`Run ${id} no longer exists (it was deleted).`);
+        const patch = change(current);
+        const updated: RunRecord = { ...current, ...patch };
+        if (patch.status) updated.status = transition(id, current.status, patch.status);
+        upsertRun(tx, updated);
+        return updated;
+      },
+      { purpose: `recording run ${id}` },
+    );
+    try {
+      writeManifest(next, VERSION);
+    } catch (err) {
+      this.log(`could not write ${next.runDir}/run_manifest.json: ${(err as Error).message}`);
+    }
+    this.emit('changed', next);
+    return next;
   }
 
   // ------------------------------------------------------------------ submit

@@ -72,12 +72,14 @@ export async function evaluateRun(s: ExtensionContextServices, arg: unknown, aft
   s.log.info(`Evaluated ${summary.runId ?? summary.predictionsSource} with ${sc.judge}: primary score ${sc.primary_score.toFixed(4)} on ${sc.n_items} items (${sc.n_scored} with a prediction); evaluation ${summary.id}.`);
   after(summary);
   const missing = summary.match.items_without_prediction ? ` ${summary.match.items_without_prediction} item(s) had no prediction.` : '';
+  // The check is offered only where there is a baseline to check against (three buttons crowd the toast).
+  const canCheck = !!summary.runId && store.read((q) => m.baselines.listBaselines(q)).length > 0;
   void vscode.window
     .showInformationMessage(
-      `${sc.judge}: ${(sc.primary_score * 100).toFixed(1)}% on ${sc.n_items} items${summary.runId ? ` (${summary.runId})` : ''}.${missing}`,
+      `${sc.judge}: ${(sc.primary_score * 100).toFixed(1)}% on ${sc.n_items} items${summary.runId ? ` (${summary.runName ?? summary.runId})` : ''}.${missing}`,
       'Show Leaderboard',
       'Compare Runs…',
-      'Check Against Baseline',
+      ...(canCheck ? ['Check Against Baseline'] : []),
     )
     .then((a) => {
       if (a === 'Show Leaderboard') void vscode.commands.executeCommand('tunix.showLeaderboard');

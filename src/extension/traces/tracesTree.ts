@@ -97,6 +97,8 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
     this.filter = { text: filter.text?.trim() || undefined, filters: filter.filters?.length ? filter.filters : undefined };
     void vscode.commands.executeCommand('setContext', 'tunix.traces.filtered', isFiltered(this.filter));
     this.pages.clear();
+    // The old counts do not describe the new filter: show none until the view is re-read.
+    this.lastTotal = undefined;
     this.updateDescription();
     this.refresh();
   }

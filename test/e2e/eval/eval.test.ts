@@ -118,7 +118,7 @@ describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', fu
 
   it('evaluates a trained run and two external runs from the command palette', async () => {
     const text = await evaluateFromPalette('transformer 20 steps');
-    assert.match(text, new RegExp(trained));
+    assert.match(text, /on \d+ items \(transformer 20 steps\)/);
     const page = await openWorkbench();
     await page.locator('.notifications-toasts .notification-toast', { hasText: 'Evaluating' }).waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
     await settled(page.locator('.notifications-toasts .notification-toast').filter({ hasText: /on \d+ items/ }).first());
@@ -167,6 +167,12 @@ describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', fu
     assert.match(pair, /(^|\s)0 fixed/);
     await page.mouse.move(0, 0);
     await screenshot('eval-compare-dark');
+    // The training curves of both runs, overlaid on one uPlot canvas.
+    const chart = compare.locator('.chart');
+    await chart.locator('canvas').waitFor({ timeout: 20_000 });
+    await chart.scrollIntoViewIfNeeded();
+    assert.equal(await chart.locator('.u-legend .u-series').count(), 3, 'the step axis and one series per run');
+    await screenshot('eval-compare-curves-dark');
     await compare.locator('button.seg.broken').click();
     const items = compare.locator('table.item-table tbody tr');
     await waitFor(async () => (await items.count()) === Math.min(broken, 100), `${broken} broken items listed`);

@@ -9,6 +9,7 @@ import { baselineScore } from '../../../src/core/trace/score';
 import type { TraceRecord } from '../../../src/core/trace/types';
 import type { Frame, Locator, Page } from 'playwright-core';
 import {
+  answerDialog,
   clearNotifications,
   consoleMessages,
   focusView,
@@ -134,8 +135,11 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
       await page.keyboard.type('prime');
       await page.keyboard.press('Enter');
       await waitFor(async () => ((await header.textContent()) ?? '').includes('"prime"'), 'the view description to show the search');
+      // The view's message counts the matches; only the matching trace's groups are listed.
+      await waitFor(async () => /\b1 of \d+ traces match the filter/.test((await pane.locator('.pane-body').textContent()) ?? ''), 'the view message "1 of N traces match"');
       await treeRow(pane, 'Is 91 a prime number?').first().waitFor({ state: 'visible', timeout: 15_000 });
-      assert.equal(await treeRow(pane, 'samples/workspace').count(), 0, 'sources without a match are not listed');
+      const rows = (await pane.locator('.monaco-list-row').allTextContents()).map((t) => t.trim());
+      assert.deepEqual(rows.length, 3, `a source, a category and the trace (shown: ${rows.join(' | ')})`);
       await screenshot('traces-tree-search-dark');
       await header.hover();
       await header.locator('.action-label[aria-label="Clear Trace Filter"]').click();
@@ -213,6 +217,7 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
 
   it('a damaged database gets a modal that keeps the old file and starts a fresh one', async () => {
     const page = await openWorkbench();
+    await focusView('Traces');
     const broken = workspacePath('.tunix', 'broken.db');
     fs.mkdirSync(path.dirname(broken), { recursive: true });
     fs.writeFileSync(broken, 'this is not an SQLite database, just some text that was saved under the wrong name\n'.repeat(50));
@@ -220,13 +225,12 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
     fs.mkdirSync(path.dirname(settings), { recursive: true });
     fs.writeFileSync(settings, JSON.stringify({ 'tunix.database.path': '.tunix/broken.db' }, null, 2));
     try {
-      await focusView('Traces');
-      await runCommand('Tunix: Refresh Traces');
+      // The Traces view is showing: it reads the new database as soon as the setting applies.
       const dialog = page.locator('.monaco-dialog-box').filter({ hasText: 'cannot be opened' });
       await dialog.waitFor({ state: 'visible', timeout: 30_000 });
       assert.match((await dialog.textContent()) ?? '', /left untouched/);
       await screenshot('traces-damaged-database');
-      await dialog.locator('.monaco-button', { hasText: 'Start Fresh Database' }).click();
+      await answerDialog('Start Fresh Database (keep the old file renamed)');
       const aside = await waitFor(() => fs.readdirSync(path.dirname(broken)).find((f) => f.startsWith('broken.db.corrupt-')), 'the damaged file to be renamed aside');
       assert.match(fs.readFileSync(path.join(path.dirname(broken), aside), 'utf8'), /^this is not an SQLite database/, 'the old file is kept as it was');
       await waitFor(() => fs.existsSync(broken) && fs.readFileSync(broken).subarray(0, 15).toString() === 'SQLite format 3', 'a fresh database at the same path');

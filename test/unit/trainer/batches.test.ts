@@ -1,10 +1,13 @@
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { tempDir } from '../helpers';
 import { BatchSampler, encodeExamples, makeTokenBatch } from '../../../src/trainer/data/batches';
 import { readSftRecords } from '../../../src/trainer/data/records';
 import { CharTokenizer } from '../../../src/trainer/data/tokenizer';
 import { TrainerError } from '../../../src/trainer/errors';
+import { PARALLEL_MIN_STEP_FLOPS, splitEvenly, threadsFor } from '../../../src/trainer/recipes/sft';
 import { generatedSplits, writeJsonl } from './fixtures';
 
 describe('trainer: data and batches', () => {
@@ -65,7 +68,7 @@ describe('trainer: data and batches', () => {
   it('reports bad lines and records with their line numbers', () => {
     const bad = path.join(dir, 'bad.jsonl');
     writeJsonl(bad, [splits.train[0]]);
-    require('node:fs').appendFileSync(bad, '{"id": 2, "prompts": \n{"id": "x", "prompts": "no turns here"}\n');
+    fs.appendFileSync(bad, '{"id": 2, "prompts": \n{"id": "x", "prompts": "no turns here"}\n');
     assert.throws(
       () => readSftRecords(bad, 'train'),
       (e: unknown) => e instanceof TrainerError && e.kind === 'data' && /line 2/.test(e.message) && /not JSON objects/.test(e.message),
@@ -78,5 +81,22 @@ describe('trainer: data and batches', () => {
     writeJsonl(bare, [{ id: 'x', prompts: 'plain text' }]);
     const [r] = readSftRecords(bare, 'test');
     assert.equal(r.prompt, '<start_of_turn>user\nplain text<end_of_turn>\n<start_of_turn>model\n');
+  });
+});
+
+describe('trainer: data-parallel sharding', () => {
+  it('splits a batch into contiguous shards that differ in size by at most one', () => {
+    assert.deepEqual(splitEvenly([1, 2, 3, 4, 5], 2), [[1, 2, 3], [4, 5]]);
+    assert.deepEqual(splitEvenly([1, 2], 3), [[1], [2], []]);
+    assert.deepEqual(splitEvenly([1, 2, 3, 4, 5, 6, 7, 8], 4).map((s) => s.length), [2, 2, 2, 2]);
+  });
+
+  it('uses threads only on the CPU backends, and under auto only for steps big enough to gain', () => {
+    const config = (threads: number | 'auto', batch = 32) => ({ threads, training: { batch_size: batch } }) as never;
+    assert.equal(threadsFor(config(3), 'webgpu', 1e12), 1);
+    assert.equal(threadsFor(config(3), 'wasm', 1), 3);
+    assert.equal(threadsFor(config(8, 4), 'wasm', 1e12), 4, 'never more threads than examples');
+    assert.equal(threadsFor(config('auto'), 'wasm', PARALLEL_MIN_STEP_FLOPS / 10), 1);
+    assert.equal(threadsFor(config('auto'), 'cpu', PARALLEL_MIN_STEP_FLOPS * 10), Math.min(4, os.availableParallelism()));
   });
 });
