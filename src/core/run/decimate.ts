@@ -109,3 +109,112 @@ export function decimateMinMax(series: Series, options: DecimateOptions): Decima
   }
   return out;
 }
+
+/**
+ * The same min/max decimation kept up to date as points are appended, for live charts: each
+ * new point updates one bucket, so a live update costs O(new points + buckets), not O(all
+ * points). Buckets have a power-of-two width in x from the first point; when the series
+ * outgrows 2 x `target` buckets the width doubles and neighbouring buckets merge (exactly:
+ * first, min, max and last of a merged bucket follow from its two halves).
+ */
+export class StreamingMinMax {
+  private width = 0;
+  private origin = NaN;
+  /** Per bucket: its index k on the grid and the source indices of its first, min, max, last points. */
+  private readonly k: number[] = [];
+  private readonly first: number[] = [];
+  private readonly min: number[] = [];
+  private readonly max: number[] = [];
+  private readonly last: number[] = [];
+  /** Source points consumed so far. */
+  consumed = 0;
+
+  constructor(private readonly target: number) {}
+
+  /** Consumes points [consumed, n) of the source, read through xAt/yAt (sorted by x). */
+  update(n: number, xAt: (i: number) => number, yAt: (i: number) => number): void {
+    for (let i = this.consumed; i < n; i++) {
+      const x = xAt(i);
+      const y = yAt(i);
+      if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+      if (Number.isNaN(this.origin)) {
+        this.origin = x;
+        // A first guess from what is there already; doubling takes care of growth.
+        const span = n > 1 ? xAt(n - 1) - x : 0;
+        this.width = span > 0 && Number.isFinite(span) ? 2 ** Math.ceil(Math.log2(span / this.target)) : 1;
+      }
+      let k = Math.floor((x - this.origin) / this.width);
+      const b = this.k.length - 1;
+      // A point before the last bucket (a clock that went back) joins the last bucket.
+      if (b >= 0 && k < this.k[b]) k = this.k[b];
+      if (b >= 0 && this.k[b] === k) {
+        if (y < yAt(this.min[b])) this.min[b] = i;
+        if (y > yAt(this.max[b])) this.max[b] = i;
+        this.last[b] = i;
+      } else {
+        this.k.push(k);
+        this.first.push(i);
+        this.min.push(i);
+        this.max.push(i);
+        this.last.push(i);
+        while (this.k[this.k.length - 1] - this.k[0] + 1 > 2 * this.target) this.coarsen(yAt);
+      }
+    }
+    this.consumed = n;
+  }
+
+  /** Doubles the bucket width, merging buckets that now share a grid cell. */
+  private coarsen(yAt: (i: number) => number): void {
+    this.width *= 2;
+    let w = -1;
+    for (let r = 0; r < this.k.length; r++) {
+      const k = Math.floor(this.k[r] / 2);
+      if (w >= 0 && this.k[w] === k) {
+        if (yAt(this.min[r]) < yAt(this.min[w])) this.min[w] = this.min[r];
+        if (yAt(this.max[r]) > yAt(this.max[w])) this.max[w] = this.max[r];
+        this.last[w] = this.last[r];
+      } else {
+        w++;
+        this.k[w] = k;
+        this.first[w] = this.first[r];
+        this.min[w] = this.min[r];
+        this.max[w] = this.max[r];
+        this.last[w] = this.last[r];
+      }
+    }
+    for (const a of [this.k, this.first, this.min, this.max, this.last]) a.length = w + 1;
+  }
+
+  /** The decimated series: per bucket its first, min, max and last points in x order. */
+  points(xAt: (i: number) => number, yAt: (i: number) => number): DecimatedSeries {
+    const out: DecimatedSeries = { x: [], y: [] };
+    const picks = [0, 0, 0, 0];
+    for (let b = 0; b < this.k.length; b++) {
+      picks[0] = this.first[b];
+      picks[1] = this.min[b];
+      picks[2] = this.max[b];
+      picks[3] = this.last[b];
+      picks.sort((p, q) => p - q);
+      let prev = -1;
+      for (const p of picks) {
+        if (p !== prev) {
+          out.x.push(xAt(p));
+          out.y.push(yAt(p));
+          prev = p;
+        }
+      }
+    }
+    // x order is index order unless a clock went back; charts need sorted x.
+    for (let i = 1; i < out.x.length; i++) {
+      if (out.x[i] < out.x[i - 1]) {
+        const order = out.x.map((_, j) => j).sort((a, b) => out.x[a] - out.x[b]);
+        return { x: order.map((j) => out.x[j]), y: order.map((j) => out.y[j]) };
+      }
+    }
+    return out;
+  }
+
+  get bucketCount(): number {
+    return this.k.length;
+  }
+}

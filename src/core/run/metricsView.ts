@@ -3,7 +3,7 @@
 // x by step or time, EMA smoothing (kept incrementally), min/max decimation for the width
 // in pixels (or a zoomed range at full resolution). Pure: no vscode, no files.
 import type { ChartData, ChartSeriesData, MetricsViewSettings, XAxisKind, XRange } from '../../shared/metricsContract';
-import { decimateMinMax, lowerBound } from './decimate';
+import { decimateMinMax, lowerBound, StreamingMinMax, type DecimatedSeries } from './decimate';
 import type { MetricPoint } from './metricsReader';
 
 /** A growable column of float64. */
@@ -40,6 +40,9 @@ export class MetricColumn {
   private smoothed: Smoothed | undefined;
   /** Bumped on every change, so cached views know to rebuild. */
   version = 0;
+  /** Bumped when points are replaced (a resumed run): incremental state must start over. */
+  resets = 0;
+  private readonly streams = new Map<string, { resets: number; dec: StreamingMinMax }>();
 
   get length(): number {
     return this.values.length;
@@ -58,6 +61,24 @@ export class MetricColumn {
   private truncate(n: number): void {
     this.steps.length = this.times.length = this.values.length = n;
     if (this.smoothed && this.smoothed.done > n) this.smoothed = undefined;
+    this.resets++;
+  }
+
+  /**
+   * The whole series decimated for `target` buckets, kept up to date incrementally between
+   * calls (live updates cost the new points, not the whole series). `key` names the view
+   * (axis, smoothing, origin); x and y are read through the accessors.
+   */
+  decimateLive(key: string, target: number, xAt: (i: number) => number, yAt: (i: number) => number): DecimatedSeries {
+    const k = `${key}|${target}`;
+    let entry = this.streams.get(k);
+    if (!entry || entry.resets !== this.resets) {
+      if (this.streams.size >= 8) this.streams.clear();
+      entry = { resets: this.resets, dec: new StreamingMinMax(target) };
+      this.streams.set(k, entry);
+    }
+    entry.dec.update(this.length, xAt, yAt);
+    return entry.dec.points(xAt, yAt);
   }
 
   /** The TensorBoard EMA of the values, extended incrementally as points arrive. */
@@ -193,6 +214,37 @@ function cleanXY(x: Float64Array, y: ArrayLike<number>): { x: Float64Array; y: F
   return { x: Float64Array.from(idx, (i) => x[i]), y: Float64Array.from(idx, (i) => y[i]) };
 }
 
+/** x of point i of a column on an axis (seconds for the time axes, as uPlot's time scale wants). */
+function xAccessor(col: MetricColumn, axis: XAxisKind, firstTime: number): (i: number) => number {
+  if (axis === 'step') {
+    const steps = col.steps;
+    return (i) => steps.data[i];
+  }
+  const times = col.times;
+  const origin = axis === 'relative' ? firstTime : 0;
+  return (i) => (times.data[i] - origin) / 1000;
+}
+
+function liveSeries(col: MetricColumn, axis: XAxisKind, firstTime: number, smoothing: number, target: number): { line: DecimatedSeries; raw?: DecimatedSeries; count: number } {
+  const xAt = xAccessor(col, axis, firstTime);
+  const values = col.values;
+  const rawAt = (i: number) => values.data[i];
+  // Points without an x (no timestamp on a time axis) are skipped by the decimator.
+  const count = axis === 'step' ? col.length : countFinite(col.times.view());
+  const key = `${axis}|${axis === 'relative' ? firstTime : ''}`;
+  const raw = col.decimateLive(`${key}|raw`, target, xAt, rawAt);
+  if (smoothing <= 0) return { line: raw, count };
+  const sm = col.smooth(smoothing);
+  const line = col.decimateLive(`${key}|ema${smoothing}`, target, xAt, (i) => sm[i]);
+  return { line, raw, count };
+}
+
+function countFinite(a: Float64Array): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (Number.isFinite(a[i])) n++;
+  return n;
+}
+
 /** Builds every chart's data for the runs, in the runs' order. */
 export function buildCharts(runs: ReadonlyArray<{ id: string; series: RunSeries }>, o: BuildOptions): ChartData[] {
   const present = new Set<string>();
@@ -206,24 +258,34 @@ export function buildCharts(runs: ReadonlyArray<{ id: string; series: RunSeries 
       for (const metric of spec.metrics) {
         const col = run.series.metrics.get(metric);
         if (!col || !col.length) continue;
+        const smoothing = o.smoothing > 0 && !metric.startsWith('eval_') ? o.smoothing : 0;
+        const label = `${o.labels?.get(run.id) ?? run.id} · ${metric}`;
+        const dashed = metric.startsWith('eval_');
+        if (!o.range) {
+          // The whole run: incremental decimation (live updates stay cheap at a million points).
+          const live = liveSeries(col, o.xAxis, run.series.firstTime, smoothing, Math.max(1, Math.ceil(o.buckets / 2)));
+          if (!live.line.x.length) continue;
+          sourcePoints += live.count;
+          sentPoints += live.line.x.length + (live.raw?.x.length ?? 0);
+          series.push({ runId: run.id, metric, label, dashed, x: live.line.x, y: live.line.y, ...(live.raw ? { raw: live.raw } : {}) });
+          continue;
+        }
         const { x: xAll } = xValues(col, o.xAxis, run.series.firstTime);
         const rawAll = col.values.view();
-        const smoothing = o.smoothing > 0 && !metric.startsWith('eval_') ? o.smoothing : 0;
         const raw = cleanXY(xAll, rawAll);
         if (!raw.x.length) continue;
         sourcePoints += raw.x.length;
         const decimate = (y: ArrayLike<number>) => decimateMinMax({ x: raw.x, y }, { buckets: o.buckets, xMin: o.range?.min, xMax: o.range?.max, includeNeighbours: true });
-        const label = `${o.labels?.get(run.id) ?? run.id} · ${metric}`;
         if (smoothing > 0) {
           const sm = cleanXY(xAll, col.smooth(smoothing));
           const line = decimateMinMax({ x: sm.x, y: sm.y }, { buckets: o.buckets, xMin: o.range?.min, xMax: o.range?.max, includeNeighbours: true });
           const faint = decimate(raw.y);
           sentPoints += line.x.length + faint.x.length;
-          series.push({ runId: run.id, metric, label, dashed: metric.startsWith('eval_'), x: line.x, y: line.y, raw: faint });
+          series.push({ runId: run.id, metric, label, dashed, x: line.x, y: line.y, raw: faint });
         } else {
           const line = decimate(raw.y);
           sentPoints += line.x.length;
-          series.push({ runId: run.id, metric, label, dashed: metric.startsWith('eval_'), x: line.x, y: line.y });
+          series.push({ runId: run.id, metric, label, dashed, x: line.x, y: line.y });
         }
       }
     }

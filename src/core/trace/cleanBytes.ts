@@ -294,8 +294,10 @@ function skipValue(depth: number): boolean {
   }
   if (c === 0x74) return literal(0x74, 0x72, 0x75, 0x65);
   if (c === 0x66) {
-    if (pos + 5 > end || b[pos + 4] !== 0x65) return false;
-    return literal(0x66, 0x61, 0x6c, 0x73) && ++pos > 0;
+    // false: five letters
+    if (pos + 5 > end || b[pos + 4] !== 0x65 || !literal(0x66, 0x61, 0x6c, 0x73)) return false;
+    pos++;
+    return true;
   }
   if (c === 0x6e) return literal(0x6e, 0x75, 0x6c, 0x6c);
   if (c === 0x2d || (c >= 0x30 && c <= 0x39)) return skipNumber();

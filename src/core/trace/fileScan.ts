@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { UserError } from '../errors';
+import { cleanLineEnd, isCleanTraceLine } from './cleanBytes';
 import { FirstLineByKey, traceKeyLanes } from './hash';
 import { CODES, type TraceProblem } from './problems';
 import { checkLine, toLineProblem } from './validate';
@@ -61,6 +62,19 @@ export class TraceLineScanner {
     traceKeyLanes(r.record);
     const first = this.seen.firstOr(line);
     if (first !== 0) this.emit(duplicateProblem(text, line, first));
+  }
+
+  /**
+   * Counts a line the byte-level fast path (cleanBytes.ts) proved clean; its fingerprint is
+   * in `lanes`. `start`/`end`: the line's bytes, decoded only if it repeats an earlier trace.
+   */
+  pushClean(bytes: Buffer, start: number, end: number): void {
+    const line = ++this.line;
+    this.summary.lines = line;
+    this.summary.records++;
+    this.summary.valid++;
+    const first = this.seen.firstOr(line);
+    if (first !== 0) this.emit(duplicateProblem(bytes.toString('utf8', start, end), line, first));
   }
 
   /** Reports a line whose bytes are not UTF-8 instead of validating it. */
@@ -213,7 +227,8 @@ export async function validateTraceFile(file: string, opts: ScanOptions = {}): P
       first = false;
       const cut = final ? filled : buf.lastIndexOf(0x0a, filled - 1) + 1;
       if (cut > start) {
-        textCarry = decodeAndPush(scanner, buf.subarray(start, cut), textCarry, final);
+        if (!textCarry && isUtf8(buf.subarray(start, cut))) pushBytes(scanner, buf, start, cut, final);
+        else textCarry = decodeAndPush(scanner, buf.subarray(start, cut), textCarry, final);
       } else if (final && textCarry) {
         textCarry = pushLines(scanner, textCarry, true);
       }
@@ -226,6 +241,28 @@ export async function validateTraceFile(file: string, opts: ScanOptions = {}): P
     await handle.close();
   }
   return { problems, summary: scanner.summary };
+}
+
+/**
+ * Validates the lines of buf[from, to) (UTF-8; every line but a final one ends with LF).
+ * Each line first goes through the byte-level fast path, which decodes nothing; a line it
+ * cannot prove clean is decoded and validated in full by the scanner (and split on lone
+ * CRs the way VS Code counts lines).
+ */
+function pushBytes(scanner: TraceLineScanner, buf: Buffer, from: number, to: number, final: boolean): void {
+  let k = from;
+  while (k < to) {
+    if (isCleanTraceLine(buf, k, to)) {
+      scanner.pushClean(buf, k, cleanLineEnd);
+      k = cleanLineEnd + 1;
+      continue;
+    }
+    let lf = buf.indexOf(0x0a, k);
+    const last = lf === -1 || lf >= to;
+    if (last) lf = to;
+    pushLines(scanner, buf.toString('utf8', k, last ? to : lf + 1), final && last);
+    k = lf + 1;
+  }
 }
 
 function decodeAndPush(scanner: TraceLineScanner, bytes: Buffer, textCarry: string, final: boolean): string {

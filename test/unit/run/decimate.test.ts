@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { decimateMinMax, lowerBound, upperBound } from '../../../src/core/run/decimate';
+import { decimateMinMax, lowerBound, StreamingMinMax, upperBound } from '../../../src/core/run/decimate';
 import { emaSmooth } from '../../../src/core/run/smoothing';
 
 function series(n: number, f: (i: number) => number) {
@@ -74,6 +74,56 @@ describe('min/max decimation', () => {
     assert.equal(upperBound(xs, 2), 4);
     assert.equal(lowerBound(xs, 6), 5);
     assert.equal(upperBound(xs, 0), 0);
+  });
+});
+
+describe('streaming min/max decimation (live charts)', () => {
+  const wave = (i: number) => Math.sin(i / 300) * 3 + ((i * 7919) % 97) / 97 + (i === 123_457 ? 50 : 0) - (i === 700_001 ? 40 : 0);
+
+  it('fed in chunks, gives exactly what it gives fed at once; bounded size; sorted x; keeps the extremes and the ends', () => {
+    const n = 1_000_000;
+    const s = series(n, wave);
+    const xAt = (i: number) => s.x[i];
+    const yAt = (i: number) => s.y[i];
+    const once = new StreamingMinMax(500);
+    once.update(n, xAt, yAt);
+    const chunked = new StreamingMinMax(500);
+    for (let end = 1; end <= n; end = Math.min(n, end * 3 + 7)) {
+      chunked.update(end, xAt, yAt);
+      if (end === n) break;
+    }
+    const a = once.points(xAt, yAt);
+    const b = chunked.points(xAt, yAt);
+    assert.ok(a.x.length <= 4 * 2 * 500 && a.x.length >= 500, String(a.x.length));
+    for (let i = 1; i < b.x.length; i++) assert.ok(b.x[i] > b.x[i - 1]);
+    assert.ok(b.y.includes(Math.max(...s.y)) && b.y.includes(Math.min(...s.y)), 'the spike and the dip survive');
+    assert.equal(b.x[0], 0);
+    assert.equal(b.x.at(-1), n - 1);
+    // Same extremes per region as the one-shot decimation of the same series.
+    assert.equal(Math.max(...a.y), Math.max(...b.y));
+    assert.equal(Math.min(...a.y), Math.min(...b.y));
+  });
+
+  it('costs the new points, not the whole series, per update', () => {
+    const n = 2_000_000;
+    const s = series(n, wave);
+    let reads = 0;
+    const xAt = (i: number) => (reads++, s.x[i]);
+    const dec = new StreamingMinMax(400);
+    dec.update(n - 10, xAt, (i) => s.y[i]);
+    reads = 0;
+    dec.update(n, xAt, (i) => s.y[i]);
+    assert.ok(reads < 100, `${reads} x reads for 10 new points`);
+  });
+
+  it('skips points without an x or a value, and a clock going back stays in order', () => {
+    const dec = new StreamingMinMax(10);
+    const x = [0, 1, NaN, 3, 2.5, 4];
+    const y = [1, 2, 3, NaN, 5, 6];
+    dec.update(x.length, (i) => x[i], (i) => y[i]);
+    const out = dec.points((i) => x[i], (i) => y[i]);
+    assert.deepEqual(out.x, [0, 1, 2.5, 4]);
+    assert.deepEqual(out.y, [1, 2, 5, 6]);
   });
 });
 
