@@ -10,7 +10,8 @@
 // - trainer_tokens_per_second: the real trainer process on wasm with data-parallel threads
 //   ("auto": one per CPU, at most 4), beside one thread;
 // Usage: node out/bench/train.js [--backends wasm,wasm-tfjs,cpu,webgpu,gpu,native] [--skip-learning] [--learning-only] [--skip-threads]
-//        [--train N] [--steps N] [--threads N] [--learning-backend NAME] (the learning run; defaults: the engine's config, threads auto)
+//        [--train N] [--steps N] [--lr X] [--batch N] [--threads N] [--learning-backend NAME]
+//        (the learning run; defaults: the engine's config, threads auto)
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -273,6 +274,36 @@ async function trainerThroughput(threads: number | 'auto'): Promise<Record<strin
 // ---------------------------------------------------------------------------------------------
 // Learning: the real trainer on 2- and 3-digit addition.
 
+/** Runs the trainer on `dir`, calling `onEvent` for each stdout event; resolves with the exit code. */
+function runTrainerEvents(dir: string, onEvent: (e: Record<string, any>) => void): Promise<number | null> {
+  const trainer = path.join(repoRoot, 'dist', 'trainer.js');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [trainer, dir], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let buffer = '';
+    child.stdout.on('data', (d) => {
+      buffer += d;
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) >= 0) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        try {
+          onEvent(JSON.parse(line));
+        } catch {
+          /* not an event */
+        }
+      }
+    });
+    child.on('close', resolve);
+  });
+}
+
+/** answer_correctness@v1 over a predictions file: strip and lowercase both sides, exact equality. */
+function accuracyOf(file: string): { right: number; total: number } {
+  const predictions = fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const right = predictions.filter((p) => String(p.prediction).trim().toLowerCase() === String(p.expected).trim().toLowerCase()).length;
+  return { right, total: predictions.length };
+}
+
 async function learning(): Promise<void> {
   const trainer = path.join(repoRoot, 'dist', 'trainer.js');
   if (!fs.existsSync(trainer)) return emit({ figure: 'learning_addition', skipped: `${trainer} missing; run node esbuild.mjs` });
@@ -282,57 +313,68 @@ async function learning(): Promise<void> {
     // Medium difficulty = both operands 2 or 3 digits; test prompts never appear in train.
     const splits = generatedSplits({ train: trainCount, val: 200, test: 200 }, { seed: 2024, difficulties: ['medium'] });
     const defaults = defaultTunables('sft_transformer');
-    const steps = option('steps') ? Number(option('steps')) : defaults.training.steps;
+    const training = {
+      ...defaults.training,
+      ...(option('steps') ? { steps: Number(option('steps')) } : {}),
+      ...(option('lr') ? { learning_rate: Number(option('lr')) } : {}),
+      ...(option('batch') ? { batch_size: Number(option('batch')) } : {}),
+    };
     const backend = option('learning-backend') ?? 'auto';
     // Generation long enough for a whole 3-digit worked answer (~130 characters).
     const generation = { max_new_tokens: Math.max(256, defaults.generation.max_new_tokens) };
     const threads = option('threads') ? Number(option('threads')) : 'auto';
-    writeRun(dir, splits, { backend, threads, seed: defaults.seed, training: { ...defaults.training, steps, checkpoint_interval: 1_000_000 }, model: defaults.model, generation });
+    const every = Math.max(1, Math.round(training.steps! / 6));
+    writeRun(dir, splits, { backend, threads, seed: defaults.seed, training: { ...training, checkpoint_interval: every }, keep_checkpoints: 1000, model: defaults.model, generation });
     const started = performance.now();
     let trainingStarted = 0;
-    let trainingEnded = 0;
+    const reachedAt = new Map<number, number>(); // step -> training seconds when its checkpoint was written
     let startedEvent: Record<string, unknown> | undefined;
-    const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [trainer, dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-      let buffer = '';
-      child.stdout.on('data', (d) => {
-        buffer += d;
-        let nl: number;
-        while ((nl = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, nl);
-          buffer = buffer.slice(nl + 1);
-          try {
-            const e = JSON.parse(line);
-            if (e.event === 'started') {
-              trainingStarted = performance.now();
-              startedEvent = e;
-            }
-            if (e.event === 'progress' && e.step === e.total_steps) trainingEnded = performance.now();
-          } catch {
-            /* not an event */
-          }
-        }
-      });
-      child.stderr.on('data', () => {});
-      child.on('close', resolve);
+    const code = await runTrainerEvents(dir, (e) => {
+      if (e.event === 'started') {
+        trainingStarted = performance.now();
+        startedEvent = e;
+      }
+      if (e.event === 'checkpoint') reachedAt.set(e.step, (performance.now() - trainingStarted) / 1000);
     });
     const wall = (performance.now() - started) / 1000;
     if (code !== 0) return emit({ figure: 'learning_addition', skipped: `trainer exited ${code}` });
-    const predictions = fs.readFileSync(path.join(dir, 'predictions.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    // answer_correctness@v1: strip and lowercase both sides, exact equality.
-    const right = predictions.filter((p) => String(p.prediction).trim().toLowerCase() === String(p.expected).trim().toLowerCase()).length;
+    const final = accuracyOf(path.join(dir, 'predictions.jsonl'));
+    // Accuracy along the way: each checkpoint's model generates for the same test items.
+    const curve: Array<{ step: number; training_seconds: number; accuracy: number }> = [];
+    for (const [step, seconds] of [...reachedAt].sort((a, b) => a[0] - b[0])) {
+      if (step === training.steps) {
+        curve.push({ step, training_seconds: round(seconds, 1), accuracy: round(final.right / final.total, 4) });
+        continue;
+      }
+      const at = path.join(dir, `at-${step}`);
+      fs.mkdirSync(path.join(at, 'checkpoints'), { recursive: true });
+      fs.cpSync(path.join(dir, 'data'), path.join(at, 'data'), { recursive: true });
+      fs.cpSync(path.join(dir, 'checkpoints', `step-${step}`), path.join(at, 'checkpoints', `step-${step}`), { recursive: true });
+      const config = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8'));
+      fs.writeFileSync(path.join(at, 'config.json'), JSON.stringify({ ...config, resume: true, training: { ...config.training, steps: step } }));
+      if ((await runTrainerEvents(at, () => {})) === 0) {
+        const a = accuracyOf(path.join(at, 'predictions.jsonl'));
+        curve.push({ step, training_seconds: round(seconds, 1), accuracy: round(a.right / a.total, 4) });
+      }
+      fs.rmSync(at, { recursive: true, force: true });
+    }
     const metrics = fs.readFileSync(path.join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     const lastTrain = metrics.filter((m) => 'loss' in m).at(-1);
+    const first90 = curve.find((c) => c.accuracy >= 0.9);
     emit({
       figure: 'learning_addition',
       task: '2- and 3-digit addition, ones column first with carries (src/core/generate, medium)',
-      accuracy: round(right / predictions.length, 4),
-      correct: right,
-      test_items: predictions.length,
+      accuracy: round(final.right / final.total, 4),
+      correct: final.right,
+      test_items: final.total,
       train_examples: trainCount,
-      steps,
+      steps: training.steps,
+      batch_size: training.batch_size,
+      learning_rate: training.learning_rate,
       wall_seconds: round(wall, 1),
-      training_seconds: round(((trainingEnded || performance.now()) - trainingStarted) / 1000, 1),
+      training_seconds: round(reachedAt.get(training.steps!) ?? wall, 1),
+      seconds_to_90_percent: first90 ? first90.training_seconds : null,
+      curve,
       final_loss: lastTrain?.loss,
       backend: startedEvent?.backend,
       threads: JSON.parse(fs.readFileSync(path.join(dir, 'environment.json'), 'utf8')).threads,

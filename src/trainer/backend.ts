@@ -54,7 +54,7 @@ function baseVersions(tf: Tf): Record<string, string> {
   return { tfjs: tf.version?.tfjs ?? tf.version_core, node: process.version, tunix_rt: VERSION };
 }
 
-type Starter = (opts: SelectOptions) => Promise<Omit<BackendHandle, 'skipped'>>;
+type Starter = (opts: SelectOptions & { explicit: boolean }) => Promise<Omit<BackendHandle, 'skipped'>>;
 
 const STARTERS: Record<BackendName, Starter> = {
   async gpu() {
@@ -81,7 +81,7 @@ const STARTERS: Record<BackendName, Starter> = {
     try {
       opened = await openWebGpuAdapter({ allowSoftware: opts.allowSoftwareGpu });
     } catch (err) {
-      const hint = opts.allowSoftwareGpu ? '' : ` (a software adapter is only used when allowed: config "allow_software_gpu": true or ${ALLOW_SOFTWARE_GPU_ENV}=1)`;
+      const hint = opts.allowSoftwareGpu || !opts.explicit ? '' : ` (a software adapter is only used when allowed: config "allow_software_gpu": true or ${ALLOW_SOFTWARE_GPU_ENV}=1)`;
       throw new Error(`WebGPU: ${(err as Error).message}${hint}`);
     }
     // The package's globals (GPUBufferUsage, ...) and navigator.gpu are what tfjs-backend-webgpu expects of a browser.
@@ -152,7 +152,7 @@ const STARTERS: Record<BackendName, Starter> = {
       name: 'wasm',
       tfjsBackend: 'wasm',
       device: `WebAssembly${simd ? ' SIMD' : ''} on ${cpuModel()}`,
-      deviceInfo: { cpu: cpuModel(), simd: !!simd, threads: 1, simd_kernels: fastMatMul, wasm_dir: dir },
+      deviceInfo: { cpu: cpuModel(), simd: !!simd, simd_kernels: fastMatMul, wasm_dir: dir },
       versions: { ...baseVersions(tfjs), 'tfjs-backend-wasm': packageVersion('@tensorflow/tfjs-backend-wasm') ?? tfjs.version.tfjs },
       // tfjs-backend-wasm does not multithread under Node (tfjs issue #3830).
       threads: 1,
@@ -194,7 +194,7 @@ export async function selectBackend(choice: BackendChoice, opts: SelectOptions):
   tfjs.env().set('PROD', true);
   if (choice !== 'auto') {
     try {
-      return { ...(await STARTERS[choice](opts)), skipped: [] };
+      return { ...(await STARTERS[choice]({ ...opts, explicit: true })), skipped: [] };
     } catch (err) {
       throw backendUnavailable(`The "${choice}" backend cannot be used here: ${(err as Error).message}. Choose another backend (auto picks the best available).`);
     }
@@ -202,7 +202,7 @@ export async function selectBackend(choice: BackendChoice, opts: SelectOptions):
   const skipped: BackendHandle['skipped'] = [];
   for (const name of BACKEND_ORDER) {
     // Under auto a software WebGPU adapter is never chosen: wasm is faster on a CPU.
-    const starterOpts = name === 'webgpu' ? { ...opts, allowSoftwareGpu: false } : opts;
+    const starterOpts = { ...opts, explicit: false, ...(name === 'webgpu' ? { allowSoftwareGpu: false } : {}) };
     try {
       const handle = await STARTERS[name](starterOpts);
       return { ...handle, skipped };

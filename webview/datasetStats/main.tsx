@@ -4,8 +4,9 @@
 import type { DatasetStatsFromWebview, DatasetStatsState, DatasetStatsToWebview } from '../../src/shared/datasetStatsContract';
 import { bridge } from '../shared/bridge';
 import { mountApp } from '../shared/mount';
+import pageCss from '../shared/page.css';
 import statsCss from './stats.css';
 import { App } from './App';
 
 const host = bridge<DatasetStatsToWebview, DatasetStatsFromWebview, DatasetStatsState>();
-mountApp(<App host={host} />, { css: statsCss });
+mountApp(<App host={host} />, { css: [pageCss, statsCss] });

@@ -4,8 +4,9 @@
 import type { LeaderboardFromWebview, LeaderboardState, LeaderboardToWebview } from '../../src/shared/leaderboardContract';
 import { bridge } from '../shared/bridge';
 import { mountApp } from '../shared/mount';
+import pageCss from '../shared/page.css';
 import css from './leaderboard.css';
 import { App } from './App';
 
 const host = bridge<LeaderboardToWebview, LeaderboardFromWebview, LeaderboardState>();
-mountApp(<App host={host} />, { css });
+mountApp(<App host={host} />, { css: [pageCss, css] });

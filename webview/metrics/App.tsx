@@ -125,7 +125,7 @@ export function App(props: { host: Host }) {
         <span class="spacer" />
         {charts && (
           <span class="muted small" title={`built in ${buildMs.toFixed(1)} ms in the extension host`}>
-            {sourcePoints.toLocaleString('en-US')} points · {sentPoints.toLocaleString('en-US')} drawn
+            {sourcePoints.toLocaleString('en-US')} points{sentPoints < sourcePoints ? ` · ${sentPoints.toLocaleString('en-US')} plotted after min/max decimation` : ''}
           </span>
         )}
       </header>

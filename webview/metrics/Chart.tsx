@@ -84,7 +84,26 @@ export function Chart(props: ChartProps) {
     return {
       width,
       height: HEIGHT,
-      scales: { x: { time: p.xAxis === 'wall' }, y: { distr: p.logScale ? 3 : 1 } },
+      scales: {
+        x: { time: p.xAxis === 'wall' },
+        // The raw values behind smoothed lines are not series: widen the y range to hold them.
+        y: {
+          distr: p.logScale ? 3 : 1,
+          range: (_u, dataMin, dataMax) => {
+            let lo = dataMin;
+            let hi = dataMax;
+            for (const s of visibleSeries(latest.current.chart, latest.current.hidden)) {
+              for (const v of s.raw?.y ?? []) {
+                if (latest.current.logScale && !(v > 0)) continue;
+                if (v < lo || lo === null) lo = v;
+                if (v > hi || hi === null) hi = v;
+              }
+            }
+            if (lo === null || hi === null) return [0, 1];
+            return latest.current.logScale ? uPlot.rangeLog(lo, hi, 10, false) : uPlot.rangeNum(lo, hi, 0.1, true);
+          },
+        },
+      },
       axes: [
         { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, ...(p.xAxis !== 'wall' ? { values: (_u, ticks) => ticks.map((t) => formatX(t, p.xAxis)) } : {}) },
         { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 60, values: (_u, ticks) => ticks.map((t) => formatValue(t)) },

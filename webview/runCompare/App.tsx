@@ -9,6 +9,7 @@ import '../shared/elements';
 import { MetricChart } from './Chart';
 import { runColor } from './colors';
 import { ItemTable, OUTCOME_LABELS, type ItemFilters } from './ItemTable';
+import { RunColumnHeaders } from './RunColumnHeaders';
 
 type Host = Bridge<RunCompareToWebview, RunCompareFromWebview, RunCompareState>;
 
@@ -144,12 +145,7 @@ export function App(props: { host: Host }) {
           <thead>
             <tr>
               <th />
-              {labels.map((l, i) => (
-                <th title={l}>
-                  <span class="swatch" style={{ background: runColor(i) }} />
-                  {i === 0 ? 'Reference' : `Run ${i + 1}`}
-                </th>
-              ))}
+              <RunColumnHeaders labels={labels} />
             </tr>
           </thead>
           <tbody>
@@ -196,12 +192,7 @@ export function App(props: { host: Host }) {
             <thead>
               <tr>
                 <th>Key</th>
-                {labels.map((l, i) => (
-                  <th title={l}>
-                    <span class="swatch" style={{ background: runColor(i) }} />
-                    {i === 0 ? 'Reference' : `Run ${i + 1}`}
-                  </th>
-                ))}
+                <RunColumnHeaders labels={labels} />
               </tr>
             </thead>
             <tbody>

@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { ItemComparisonRow, ItemOutcome, PairSummary } from '../../src/core/eval/compare';
 import type { OutcomeFilter } from '../../src/shared/runCompareContract';
-import { runColor } from './colors';
+import { RunColumnHeaders } from './RunColumnHeaders';
 
 export const OUTCOME_LABELS: Record<ItemOutcome, string> = {
   fixed: 'Fixed',
@@ -109,12 +109,7 @@ export function ItemTable(props: {
             <th>Item</th>
             <th>Prompt</th>
             <th>Expected</th>
-            {labels.map((l, i) => (
-              <th class="run-col" title={l}>
-                <span class="swatch" style={{ background: runColor(i) }} />
-                {i === 0 ? 'Reference' : `Run ${i + 1}`}
-              </th>
-            ))}
+            <RunColumnHeaders labels={labels} class="run-col" />
           </tr>
         </thead>
         <tbody>

@@ -5,8 +5,9 @@ import type { RunCompareFromWebview, RunCompareState, RunCompareToWebview } from
 import { bridge } from '../shared/bridge';
 import { mountApp } from '../shared/mount';
 import uplotCss from 'uplot/dist/uPlot.min.css';
+import pageCss from '../shared/page.css';
 import css from './runCompare.css';
 import { App } from './App';
 
 const host = bridge<RunCompareToWebview, RunCompareFromWebview, RunCompareState>();
-mountApp(<App host={host} />, { css: `${uplotCss}\n${css}` });
+mountApp(<App host={host} />, { css: [uplotCss, pageCss, css] });

@@ -5,8 +5,9 @@ import { render, type ComponentChild } from 'preact';
 import baseCss from './base.css';
 import { addStyles } from './styles';
 
-export function mountApp(app: ComponentChild, options: { css?: string } = {}): void {
-  addStyles(baseCss, ...(options.css ? [options.css] : []));
+/** `css`: the app's own style sheets, added after the base in this order (later ones win). */
+export function mountApp(app: ComponentChild, options: { css?: string | readonly string[] } = {}): void {
+  addStyles(baseCss, ...(options.css === undefined ? [] : typeof options.css === 'string' ? [options.css] : options.css));
   const root = document.getElementById('root');
   if (!root) throw new Error('The page has no #root element.');
   try {

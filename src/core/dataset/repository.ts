@@ -6,30 +6,29 @@ import type { Store } from '../store';
 import { manifestPath, type DatasetManifest } from './manifest';
 import './schema';
 
-export interface DatasetSummary {
+/** The columns of the datasets table that a summary shows as they are. */
+interface DatasetColumns {
   dataset_key: string;
   dataset_name: string;
   dataset_version: string;
   build_id: string;
   created_at: string;
   trace_count: number;
+}
+
+export interface DatasetSummary extends DatasetColumns {
   /** Trace count per split, in split order. */
   splits: Record<string, number>;
   selection_strategy: string;
   seed: number | null;
 }
 
-interface DatasetRow {
-  dataset_key: string;
-  dataset_name: string;
-  dataset_version: string;
-  build_id: string;
-  created_at: string;
-  trace_count: number;
+interface DatasetRow extends DatasetColumns {
   manifest: string;
 }
 
-function summary(row: DatasetRow, manifest: DatasetManifest): DatasetSummary {
+/** Just the shared columns (a row read with `SELECT *` or extra columns carries more). */
+function columns(row: DatasetColumns): DatasetColumns {
   return {
     dataset_key: row.dataset_key,
     dataset_name: row.dataset_name,
@@ -37,10 +36,11 @@ function summary(row: DatasetRow, manifest: DatasetManifest): DatasetSummary {
     build_id: row.build_id,
     created_at: row.created_at,
     trace_count: row.trace_count,
-    splits: manifest.splits.counts,
-    selection_strategy: manifest.selection_strategy,
-    seed: manifest.seed,
   };
+}
+
+function summary(row: DatasetRow, manifest: DatasetManifest): DatasetSummary {
+  return { ...columns(row), splits: manifest.splits.counts, selection_strategy: manifest.selection_strategy, seed: manifest.seed };
 }
 
 /** Every dataset, newest first. */
@@ -56,12 +56,7 @@ export function listDatasets(store: Store): DatasetSummary[] {
     ),
   );
   return rows.map((r) => ({
-    dataset_key: r.dataset_key,
-    dataset_name: r.dataset_name,
-    dataset_version: r.dataset_version,
-    build_id: r.build_id,
-    created_at: r.created_at,
-    trace_count: r.trace_count,
+    ...columns(r),
     splits: JSON.parse(r.counts ?? '{}') as Record<string, number>,
     selection_strategy: r.selection,
     seed: r.seed,

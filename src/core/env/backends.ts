@@ -113,7 +113,7 @@ export async function detectBackends(opts: DetectOptions = {}): Promise<BackendS
     name: 'wasm',
     engine: '@tensorflow/tfjs-backend-wasm',
     available: !!wasmDir,
-    detail: wasmDir ? `binaries in ${wasmDir}; SIMD ${simd ? 'on' : 'off'}; single-threaded under Node` : 'wasm binaries not found next to the bundle',
+    detail: wasmDir ? `binaries in ${wasmDir}; SIMD ${simd ? 'on' : 'off'}; one thread per wasm instance, so the trainer adds worker threads (data parallel)` : 'wasm binaries not found next to the bundle',
   });
   out.push({ name: 'cpu', engine: '@tensorflow/tfjs (pure JavaScript)', available: true, detail: 'always available (slowest)' });
   return out;

@@ -156,6 +156,7 @@ const KNOWN_CHARTS: ChartSpec[] = [
   { id: 'grad_norm', title: 'Gradient norm', metrics: ['grad_norm'] },
   { id: 'eval_accuracy', title: 'Eval accuracy', metrics: ['eval_accuracy'] },
 ];
+const UNSMOOTHED = /^(eval_|learning_rate$)/;
 /** Series that are coordinates or bookkeeping, not worth a chart of their own. */
 const NO_CHART = new Set(['elapsed', 'epoch', 'train_runtime', 'total_flos', 'memory.tensors']);
 const MAX_CHARTS = 12;
@@ -258,7 +259,8 @@ export function buildCharts(runs: ReadonlyArray<{ id: string; series: RunSeries 
       for (const metric of spec.metrics) {
         const col = run.series.metrics.get(metric);
         if (!col || !col.length) continue;
-        const smoothing = o.smoothing > 0 && !metric.startsWith('eval_') ? o.smoothing : 0;
+        // Eval points are sparse and the learning rate is a schedule, not noise: drawn as they are.
+        const smoothing = o.smoothing > 0 && !UNSMOOTHED.test(metric) ? o.smoothing : 0;
         const label = `${o.labels?.get(run.id) ?? run.id} · ${metric}`;
         const dashed = metric.startsWith('eval_');
         if (!o.range) {

@@ -78,14 +78,15 @@
  *   (`text`), `source`, `category`, meta filters (`filters: [{ key, values }]`), `sort`
  *   ('imported' | 'id' | 'source' | 'category' | 'steps'), `order`, `limit`, `after` (cursor
  *   from the previous page; keyset pagination, so page 100 costs what page 1 costs).
- * - `countTraces(store, query)`; `traceGroups(store)` -> source -> category -> count, for the tree.
+ * - `countTraces(store, query)`; `traceGroups(store, query?)` -> source -> category -> count of
+ *   the traces matching the same filters (sort/limit/cursor ignored), for the tree.
  * - `getTrace(store, id)` -> the full record + stored fields + its scores, or undefined;
  *   `getTraces(store, ids)`.
  * - `deleteTraces(store, ids)` (scores and search index follow).
  * - `metaKeys(store)` and `metaValues(store, key)` for filter pickers, with trace counts (kept
  *   by triggers, so they cost no scan); a value comes back typed (string, number, boolean,
- *   null) and can be passed back as a filter value. `traceGroups` and a `countTraces` with
- *   only source/category read the same kind of trigger-kept counts.
+ *   null) and can be passed back as a filter value. `traceGroups` and `countTraces` with
+ *   only source/category (or nothing) read the same kind of trigger-kept counts.
  * - Filters on meta keys use json_extract: a common value pages in ~1 ms at 100k traces, a
  *   value few traces have costs a scan (~60 ms CPU at 100k). Text search sorted by anything
  *   but insertion order collects every match first (~17 ms CPU for 12k matches).

@@ -102,6 +102,13 @@ function breakStale(file: string, seen: ReturnType<typeof readHolder>): void {
   }
 }
 
+/** Progress of one acquire: when it began, the next pause, whether our waiting marker is out. */
+interface WaitState {
+  started: number;
+  delay: number;
+  marked: boolean;
+}
+
 export class WriteLock {
   private held = false;
 
@@ -147,70 +154,60 @@ export class WriteLock {
 
   private attempt(purpose: string | undefined): { ok: true } | { ok: false; holder?: LockHolder } {
     const me: LockHolder = { pid: process.pid, host: os.hostname(), time: new Date().toISOString(), ...(purpose ? { purpose } : {}) };
-    if (tryCreate(this.file, me)) {
-      this.held = true;
-      return { ok: true };
-    }
-    const info = readHolder(this.file);
-    if (isStale(info)) {
+    // A second try only after breaking a stale lock.
+    if (!tryCreate(this.file, me)) {
+      const info = readHolder(this.file);
+      if (!isStale(info)) return { ok: false, holder: info.holder };
       breakStale(this.file, info);
-      if (tryCreate(this.file, me)) {
-        this.held = true;
-        return { ok: true };
-      }
+      if (!tryCreate(this.file, me)) return { ok: false, holder: info.holder };
     }
-    return { ok: false, holder: info.holder };
+    this.held = true;
+    return { ok: true };
   }
 
   /** Waits (with backoff, without blocking the event loop) until the lock is ours. */
   async acquire(purpose = this.options.purpose): Promise<void> {
-    if (this.held) throw new Error('write lock taken twice by the same store (writes are serialised in-process first)');
-    const started = Date.now();
-    if (this.otherWaiting()) await new Promise((res) => setTimeout(res, GIVE_WAY_MS));
-    let delay = 1;
-    let marked = false;
-    for (;;) {
-      const r = this.attempt(purpose);
-      if (r.ok) {
-        if (marked) this.clearWaiting();
-        return;
-      }
-      const waited = Date.now() - started;
-      if (waited >= this.options.timeoutMs) {
-        if (marked) this.clearWaiting();
-        throw new DatabaseLockedError(this.dbPath, r.holder, waited);
-      }
-      this.markWaiting();
-      marked = true;
-      await new Promise((res) => setTimeout(res, Math.min(delay, this.options.timeoutMs - waited)));
-      delay = Math.min(delay * 2, MAX_POLL_MS);
-    }
+    const waiting = this.startWaiting('write lock taken twice by the same store (writes are serialised in-process first)');
+    const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+    if (this.otherWaiting()) await sleep(GIVE_WAY_MS);
+    for (let pause = this.tryOnce(purpose, waiting); pause !== undefined; pause = this.tryOnce(purpose, waiting)) await sleep(pause);
   }
 
   /** The same, blocking the thread (only for the rare write a synchronous read needs: a pending migration). */
   acquireSync(purpose = this.options.purpose): void {
-    if (this.held) throw new Error('write lock taken twice by the same store');
-    const started = Date.now();
+    const waiting = this.startWaiting('write lock taken twice by the same store');
     const sleeper = new Int32Array(new SharedArrayBuffer(4));
-    if (this.otherWaiting()) Atomics.wait(sleeper, 0, 0, GIVE_WAY_MS);
-    let delay = 1;
-    let marked = false;
-    for (;;) {
-      const r = this.attempt(purpose);
-      if (r.ok) {
-        if (marked) this.clearWaiting();
-        return;
-      }
-      const waited = Date.now() - started;
-      if (waited >= this.options.timeoutMs) {
-        if (marked) this.clearWaiting();
-        throw new DatabaseLockedError(this.dbPath, r.holder, waited);
-      }
-      this.markWaiting();
-      marked = true;
-      Atomics.wait(sleeper, 0, 0, Math.min(delay, this.options.timeoutMs - waited));
-      delay = Math.min(delay * 2, MAX_POLL_MS);
+    const sleep = (ms: number) => Atomics.wait(sleeper, 0, 0, ms);
+    if (this.otherWaiting()) sleep(GIVE_WAY_MS);
+    for (let pause = this.tryOnce(purpose, waiting); pause !== undefined; pause = this.tryOnce(purpose, waiting)) sleep(pause);
+  }
+
+  private startWaiting(takenTwice: string): WaitState {
+    if (this.held) throw new Error(takenTwice);
+    return { started: Date.now(), delay: 1, marked: false };
+  }
+
+  /**
+   * One attempt of acquire/acquireSync: undefined once the lock is ours, otherwise how long to
+   * pause before the next attempt (doubling up to MAX_POLL_MS). Throws DatabaseLockedError
+   * once the timeout has passed. Shared so the async and the blocking waits cannot drift apart.
+   */
+  private tryOnce(purpose: string | undefined, state: WaitState): number | undefined {
+    const r = this.attempt(purpose);
+    if (r.ok) {
+      if (state.marked) this.clearWaiting();
+      return undefined;
     }
+    const waited = Date.now() - state.started;
+    if (waited >= this.options.timeoutMs) {
+      if (state.marked) this.clearWaiting();
+      throw new DatabaseLockedError(this.dbPath, r.holder, waited);
+    }
+    this.markWaiting();
+    state.marked = true;
+    const pause = Math.min(state.delay, this.options.timeoutMs - waited);
+    state.delay = Math.min(state.delay * 2, MAX_POLL_MS);
+    return pause;
   }
 
   release(): void {

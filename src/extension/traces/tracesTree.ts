@@ -251,9 +251,9 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
       return [];
     }
     const store = await this.stores.open();
-    const { filteredTraceGroups } = await import('../../core/traces-view/groups');
     const api = await this.stores.api();
-    const groups = filteredTraceGroups(store, this.filter);
+    // The filter is normalised by setFilter (no blank search), so it is a valid TraceQuery.
+    const groups = api.traceGroups(store, this.filter);
     const all = isFiltered(this.filter) ? api.countTraces(store, {}) : groups.total;
     this.lastTotal = { matching: groups.total, all };
     this.updateDescription();

@@ -118,9 +118,10 @@ export async function runSft(config: ResolvedConfig, heartbeat: Heartbeat): Prom
   const sampler = new BatchSampler(trainData.examples.length, config.training.batch_size, config.seed);
   const meanTokens = trainData.examples.reduce((n, e) => n + e.tokens.length, 0) / trainData.examples.length;
   const threads = threadsFor(config, backend.name, 6 * model.parameterCount * config.training.batch_size * meanTokens);
-  const pool = threads > 1 ? await GradientPool.start(threads - 1, __filename, backend.name as 'wasm' | 'cpu', shape, model.variables, trainData.examples) : undefined;
   backend.threads = threads;
   writeEnvironment(config.runDir, backend);
+  // Workers run this same bundle (see main.ts).
+  const pool = threads > 1 ? await GradientPool.start(threads - 1, __filename, backend.name as 'wasm' | 'cpu', shape, model.variables, trainData.examples) : undefined;
   if (pool) log(`data parallel: ${threads} threads, each with its own ${backend.name} backend`);
 
   const task: TrainingTask = {

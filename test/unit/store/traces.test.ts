@@ -151,6 +151,12 @@ describe('store: traces', () => {
         ['src1', 6, [['cat0', 2], ['cat1', 2], ['cat2', 2]]],
       ],
     );
+    // The same filters as listing: source/category read the kept counts, meta filters scan.
+    const bySource = traceGroups(store, { source: 'src1', category: 'cat2' });
+    assert.deepEqual(bySource, { total: 2, sources: [{ source: 'src1', count: 2, categories: [{ category: 'cat2', count: 2 }] }] });
+    const byMeta = traceGroups(store, { filters: [{ key: 'task_type', values: ['other'] }] });
+    assert.equal(byMeta.total, countTraces(store, { filters: [{ key: 'task_type', values: ['other'] }] }));
+    assert.equal(byMeta.total, 9);
     assert.deepEqual(
       metaKeys(store).map((k) => k.key).sort(),
       ['category', 'level', 'source', 'task_type'],

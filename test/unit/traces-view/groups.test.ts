@@ -1,9 +1,10 @@
-// The Traces view's filtered groups agree with what the store lists under each group, for
-// every combination of search and meta filters (a real sql.js store).
+// The Traces view's groups under its filter (the store's traceGroups with the view's search
+// and meta filters) agree with what the store lists under each group, for every combination
+// of search and meta filters (a real sql.js store).
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { countTraces, insertTraces, openStore, prepareTrace, queryTraces, traceGroups, type Store } from '../../../src/core/store';
-import { describeFilter, filteredTraceGroups, isFiltered, type TraceViewFilter } from '../../../src/core/traces-view/groups';
+import { describeFilter, isFiltered, type TraceViewFilter } from '../../../src/core/traces-view/filter';
 import type { TraceRecord } from '../../../src/core/trace/types';
 import { tempDir } from '../helpers';
 
@@ -49,7 +50,7 @@ describe('traces view: filtered groups', () => {
 
   for (const f of filters) {
     it(`groups match the store's listing for ${describeFilter(f) || 'no filter'}`, () => {
-      const groups = filteredTraceGroups(store, f);
+      const groups = traceGroups(store, f);
       const query = { text: f.text, filters: f.filters };
       assert.equal(groups.total, countTraces(store, query));
       let sum = 0;
@@ -68,8 +69,8 @@ describe('traces view: filtered groups', () => {
   }
 
   it('a filter that matches nothing yields no groups; a search without words is a clear error', () => {
-    assert.deepEqual(filteredTraceGroups(store, { text: 'zebra' }), { total: 0, sources: [] });
-    assert.throws(() => filteredTraceGroups(store, { text: '!!' }), /has no words/);
+    assert.deepEqual(traceGroups(store, { text: 'zebra' }), { total: 0, sources: [] });
+    assert.throws(() => traceGroups(store, { text: '!!' }), /has no words/);
   });
 
   it('describes the active filter in one line', () => {

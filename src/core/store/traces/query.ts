@@ -4,6 +4,9 @@ import { UserError } from '../../errors';
 import type { Readable } from '../store';
 import type { SqlValue } from '../types';
 import { preview, type TraceSummary } from './model';
+import { allOf, ftsQuery, usesGroupCounts, whereClause } from './where';
+
+export { ftsQuery, metaPath } from './where';
 
 export type TraceSort = 'imported' | 'id' | 'source' | 'category' | 'steps';
 export const TRACE_SORTS: readonly TraceSort[] = ['imported', 'id', 'source', 'category', 'steps'];
@@ -45,22 +48,6 @@ const SORT_KEYS: Record<TraceSort, string[]> = {
   steps: ['step_count', 'seq'],
 };
 
-/** Turns what a user typed into a safe FTS4 query: every word quoted (so AND/OR/NEAR/- are just words), implicit AND. */
-export function ftsQuery(text: string): string {
-  const words = text
-    .split(/\s+/)
-    .map((w) => w.replace(/"/g, ''))
-    .filter((w) => /[\p{L}\p{N}]/u.test(w));
-  if (words.length === 0) throw new UserError(`The search "${text}" has no words to look for; type at least one letter or digit.`);
-  return words.map((w) => (w.endsWith('*') ? `"${w.replace(/\*+$/, '')}*"` : `"${w}"`)).join(' ');
-}
-
-/** The JSON path of a top-level meta key, e.g. $."task_type". */
-export function metaPath(key: string): string {
-  if (key === '' || key.includes('"')) throw new UserError(`Cannot filter on the meta key ${JSON.stringify(key)}: keys must be non-empty and free of double quotes.`);
-  return `$."${key}"`;
-}
-
 interface Cursor {
   s: TraceSort;
   o: 'asc' | 'desc';
@@ -82,50 +69,6 @@ function decodeCursor(text: string, sort: TraceSort, order: 'asc' | 'desc'): Sql
     throw new UserError(`The cursor belongs to a listing with another sort or order; repeat the same --sort/--order as the previous page.`);
   }
   return c.v;
-}
-
-function whereClause(q: TraceQuery, params: SqlValue[], alias: string, skipText = false): string[] {
-  const where: string[] = [];
-  if (q.text !== undefined && !skipText) {
-    where.push(`${alias}.seq IN (SELECT docid FROM traces_fts WHERE traces_fts MATCH ?)`);
-    params.push(ftsQuery(q.text));
-  }
-  if (q.source !== undefined) {
-    where.push(`${alias}.source = ?`);
-    params.push(q.source);
-  }
-  if (q.category !== undefined) {
-    where.push(`${alias}.category = ?`);
-    params.push(q.category);
-  }
-  for (const f of q.filters ?? []) {
-    const path = metaPath(f.key);
-    // JSON types stay apart (json_extract alone turns true into 1): strings compare as text,
-    // numbers only match JSON numbers, booleans are matched by their JSON type.
-    const parts: string[] = [];
-    const strings = f.values.filter((v): v is string => typeof v === 'string');
-    const numbers = f.values.filter((v): v is number => typeof v === 'number');
-    const booleans = f.values.filter((v): v is boolean => typeof v === 'boolean');
-    if (strings.length) {
-      parts.push(`json_extract(${alias}.meta, ?) IN (${strings.map(() => '?').join(', ')})`);
-      params.push(path, ...strings);
-    }
-    if (numbers.length) {
-      parts.push(`(json_extract(${alias}.meta, ?) IN (${numbers.map(() => '?').join(', ')}) AND json_type(${alias}.meta, ?) IN ('integer', 'real'))`);
-      params.push(path, ...numbers, path);
-    }
-    if (booleans.length) {
-      parts.push(`json_type(${alias}.meta, ?) IN (${booleans.map(() => '?').join(', ')})`);
-      params.push(path, ...booleans.map((b) => (b ? 'true' : 'false')));
-    }
-    if (f.values.includes(null)) {
-      parts.push(`json_extract(${alias}.meta, ?) IS NULL`);
-      params.push(path);
-    }
-    if (parts.length === 0) throw new UserError(`The filter on "${f.key}" has no values.`);
-    where.push(parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`);
-  }
-  return where;
 }
 
 interface SummaryRow {
@@ -175,7 +118,7 @@ export function queryTraces(store: Readable, q: TraceQuery = {}): TracePage {
   }
   const orderBy = keys.map((k) => `${ftsDriven && k === 'seq' ? 'f.docid' : `t.${k}`} ${order.toUpperCase()}`).join(', ');
   const sql = `SELECT ${SUMMARY_COLUMNS} FROM ${from} LEFT JOIN scores s ON s.trace_id = t.id AND s.criteria = 'baseline'
-WHERE ${where.length ? where.join(' AND ') : '1'} ORDER BY ${orderBy} LIMIT ?`;
+WHERE ${allOf(where)} ORDER BY ${orderBy} LIMIT ?`;
   params.push(limit + 1);
   const rows = store.read((r) => r.all<SummaryRow>(sql, params));
   const more = rows.length > limit;
@@ -201,23 +144,10 @@ function toSummary(r: SummaryRow): TraceSummary {
 
 /** How many traces match `q` (its sort, limit and cursor are ignored). */
 export function countTraces(store: Readable, q: TraceQuery = {}): number {
-  if (q.text === undefined && !q.filters?.length) {
-    // Only source/category (or nothing): the counts the triggers keep answer without a scan.
-    const where: string[] = [];
-    const params: SqlValue[] = [];
-    if (q.source !== undefined) {
-      where.push('source = ?');
-      params.push(q.source);
-    }
-    if (q.category !== undefined) {
-      where.push('category = ?');
-      params.push(q.category);
-    }
-    const sql = `SELECT coalesce(sum(n), 0) AS n FROM trace_groups WHERE ${where.length ? where.join(' AND ') : '1'}`;
-    return store.read((r) => r.get<{ n: number }>(sql, params)?.n ?? 0);
-  }
   const params: SqlValue[] = [];
-  const where = whereClause(q, params, 't');
-  const sql = `SELECT count(*) AS n FROM traces t WHERE ${where.length ? where.join(' AND ') : '1'}`;
+  // Only source/category (or nothing): the counts the triggers keep answer without a scan.
+  const sql = usesGroupCounts(q)
+    ? `SELECT coalesce(sum(g.n), 0) AS n FROM trace_groups g WHERE ${allOf(whereClause(q, params, 'g'))}`
+    : `SELECT count(*) AS n FROM traces t WHERE ${allOf(whereClause(q, params, 't'))}`;
   return store.read((r) => r.get<{ n: number }>(sql, params)?.n ?? 0);
 }

@@ -1,6 +1,8 @@
 // Reading single traces, the tree's group counts, and the meta keys/values filter pickers offer.
 import type { Readable } from '../store';
-import { metaPath } from './query';
+import type { SqlValue } from '../types';
+import type { TraceQuery } from './query';
+import { allOf, metaPath, usesGroupCounts, whereClause } from './where';
 import { rowToRecord, type StoredScore, type StoredTrace, type TraceRow } from './model';
 
 interface ScoreRow {
@@ -56,9 +58,17 @@ export interface TraceGroups {
   sources: SourceGroup[];
 }
 
-/** Source -> category -> count, sorted by name, for the tree view's top levels (kept by triggers: no scan). */
-export function traceGroups(store: Readable): TraceGroups {
-  const rows = store.read((q) => q.all<{ source: string; category: string; n: number }>('SELECT source, category, n FROM trace_groups ORDER BY source, category'));
+/**
+ * Source -> category -> count, sorted by name, for the tree view's top levels: of the traces
+ * matching `query` (the same filters as queryTraces/countTraces; sort, limit and cursor are
+ * ignored). Without text or meta filters the counts kept by triggers answer it: no scan.
+ */
+export function traceGroups(store: Readable, query: TraceQuery = {}): TraceGroups {
+  const params: SqlValue[] = [];
+  const sql = usesGroupCounts(query)
+    ? `SELECT g.source AS source, g.category AS category, g.n AS n FROM trace_groups g WHERE ${allOf(whereClause(query, params, 'g'))} ORDER BY g.source, g.category`
+    : `SELECT t.source AS source, t.category AS category, count(*) AS n FROM traces t WHERE ${allOf(whereClause(query, params, 't'))} GROUP BY t.source, t.category ORDER BY t.source, t.category`;
+  const rows = store.read((q) => q.all<{ source: string; category: string; n: number }>(sql, params));
   const sources: SourceGroup[] = [];
   let total = 0;
   for (const r of rows) {
