@@ -23,7 +23,7 @@ export const backendUnavailable = (message: string) => new TrainerError('backend
 export function classifyError(err: unknown): TrainerError {
   if (err instanceof TrainerError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  if (/out of memory|OOM|allocation failed|Cannot allocate|memory access out of bounds|Array buffer allocation|RangeError: Invalid typed array length/i.test(message)) {
+  if (/out of memory|\bOOM\b|allocation failed|Cannot allocate|memory access out of bounds|Array buffer allocation|Invalid typed array length|Maximum memory size exceeded|Memory\.grow/i.test(message)) {
     return new TrainerError('oom', `Out of memory: ${message}. Lower training.batch_size or model.context_length, or use a smaller model.`);
   }
   return new TrainerError('internal', message);

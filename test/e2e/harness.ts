@@ -252,6 +252,16 @@ export async function pickQuickItem(label: string): Promise<void> {
   await row.first().click();
 }
 
+/**
+ * Waits until the quick input whose title contains `title` is up: a command's own quick pick or
+ * input box (e.g. "Build Dataset (3/6)"), not the palette it replaces. Typing or picking before
+ * it is up would land in the previous one.
+ */
+export async function waitForQuickInput(title: string, timeoutMs = 20_000): Promise<void> {
+  const page = await openWorkbench();
+  await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ state: 'visible', timeout: timeoutMs });
+}
+
 /** Types `text` into the input box that is open now and accepts it with Enter. */
 export async function answerInputBox(text: string): Promise<void> {
   const page = await openWorkbench();
@@ -423,4 +433,24 @@ export function workspacePath(...parts: string[]): string {
 /** Console messages of the page and its frames so far (for example CSP violations in webviews). */
 export function consoleMessages(): ConsoleEntry[] {
   return shared.session ? [...shared.session.console] : [];
+}
+
+/** Content-Security-Policy violations reported in the console so far ("url: message"); a webview must cause none. */
+export function cspViolations(): string[] {
+  return consoleMessages()
+    .filter((m) => /Content Security Policy|Refused to (load|apply|execute)/i.test(m.text))
+    .map((m) => `${m.url}: ${m.text}`);
+}
+
+/** Waits until the webview in `frame` follows a light theme (its body background is light); `what` names it in the timeout message. */
+export async function waitForLightBackground(frame: Frame, what: string): Promise<void> {
+  await waitFor(
+    async () => {
+      const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
+      return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.7;
+    },
+    `${what} to switch to a light background`,
+    15_000,
+  );
 }

@@ -1,4 +1,5 @@
 // Helpers for tests that run inside the real VS Code extension host (see index.ts).
+import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -62,4 +63,25 @@ export async function waitFor<T>(condition: () => T | Promise<T>, message: strin
 export function logText(api: TunixApi): string {
   const file = path.join(api.services.context.logUri.fsPath, 'Tunix RT.log');
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
+/** What a feature published for tests on globalThis under `hook` (its tree, its store service...); `feature` names it when missing. */
+export function featureParts<T>(hook: symbol, feature: string): T {
+  const parts = (globalThis as Record<symbol, unknown>)[hook] as T | undefined;
+  assert.ok(parts, `the ${feature} feature published its parts`);
+  return parts;
+}
+
+/** A new empty folder inside the workspace (so the extension may use it), named `prefix` + random characters. */
+export function tempWorkspaceFolder(prefix: string): string {
+  return fs.mkdtempSync(path.join(workspaceDir(), prefix));
+}
+
+/**
+ * Points the `tunix.database.path` workspace setting at `dbPath` (undefined: back to the
+ * default) so a suite has a database of its own; with `applied`, waits until it took effect.
+ */
+export async function setDatabasePath(dbPath: string | undefined, applied?: () => boolean): Promise<void> {
+  await vscode.workspace.getConfiguration('tunix').update('database.path', dbPath, vscode.ConfigurationTarget.Workspace);
+  if (applied) await waitFor(applied, 'the database setting to apply');
 }

@@ -106,7 +106,7 @@ export function Chart(props: ChartProps) {
       },
       axes: [
         { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, ...(p.xAxis !== 'wall' ? { values: (_u, ticks) => ticks.map((t) => formatX(t, p.xAxis)) } : {}) },
-        { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 60, values: (_u, ticks) => ticks.map((t) => formatValue(t)) },
+        { stroke: fg, grid: { stroke: grid, width: 1 }, ticks: { stroke: grid, width: 1 }, size: 72, values: (_u, ticks) => ticks.map((t) => formatValue(t)) },
       ],
       series: [
         { label: p.xAxis === 'step' ? 'step' : 'time', value: (_u, v) => (v === null ? '–' : formatX(v, p.xAxis)) },

@@ -30,7 +30,9 @@ Options:
   --items FILE         eval items, one {"id", "prompt", "expected_answer", "section"?,
                        "category"?, "difficulty"?} per line
   --predictions FILE   predictions, one {"id" (or "trace_id"), "prediction"} per line
-  --judge NAME         the judge (default ${DEFAULT_JUDGE_ID}):
+  --judge NAME         the judge (default ${DEFAULT_JUDGE_ID}); a name without @version means
+                       its newest version, except answer_correctness (its versions score
+                       differently: give @v1 or @v2). Results record the full name.
 ${judgeList}
   --llm-url URL        ${LLM_JUDGE_ID}: the OpenAI-compatible endpoint (e.g. http://127.0.0.1:8000/v1);
                        its API key is read from the environment variable TUNIX_LLM_JUDGE_API_KEY

@@ -5,6 +5,8 @@
 import * as fs from 'node:fs';
 
 const CHUNK = 1 << 20;
+/** Bytes read per slice by FileTail (a 300 MB metrics file arrives in 8 MB batches). */
+const SLICE = 8 << 20;
 const NEWLINE = 0x0a;
 
 export interface TailOptions {
@@ -18,12 +20,12 @@ export interface TailOptions {
  * next read (the writer may be in the middle of it). Works in byte offsets; splitting on the
  * newline byte is safe in UTF-8.
  */
-export async function readNewLines(path: string, offset: number): Promise<{ lines: string[]; offset: number; truncated: boolean }> {
+export async function readNewLines(path: string, offset: number, maxBytes = Infinity): Promise<{ lines: string[]; offset: number; truncated: boolean; more: boolean }> {
   let handle: fs.promises.FileHandle;
   try {
     handle = await fs.promises.open(path, 'r');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { lines: [], offset, truncated: false };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { lines: [], offset, truncated: false, more: false };
     throw err;
   }
   try {
@@ -35,7 +37,10 @@ export async function readNewLines(path: string, offset: number): Promise<{ line
     let carry: Buffer | undefined;
     const buf = Buffer.allocUnsafe(CHUNK);
     let consumed = pos;
-    while (pos < size) {
+    const start0 = pos;
+    // Stop after maxBytes, at a line end (a huge file is read in slices, between which the
+    // caller's event loop breathes); a line longer than maxBytes is still read whole.
+    while (pos < size && (pos - start0 < maxBytes || lines.length === 0)) {
       const { bytesRead } = await handle.read(buf, 0, Math.min(CHUNK, size - pos), pos);
       if (bytesRead === 0) break;
       pos += bytesRead;
@@ -51,7 +56,7 @@ export async function readNewLines(path: string, offset: number): Promise<{ line
       consumed = pos - (chunk.length - start);
       carry = start < chunk.length ? Buffer.from(chunk.subarray(start)) : undefined;
     }
-    return { lines, offset: consumed, truncated };
+    return { lines, offset: consumed, truncated, more: pos < size };
   } finally {
     await handle.close();
   }
@@ -75,16 +80,21 @@ export class FileTail {
     return this.offsetBytes;
   }
 
-  /** Reads whatever is new now; resolves to the number of lines delivered. */
+  /** Reads whatever is new now, in slices of at most SLICE bytes; resolves to the number of lines delivered. */
   poll(): Promise<number> {
     // Never two reads at once: they would deliver the same lines twice.
     if (this.reading) return this.reading.then(() => this.poll());
     this.reading = (async () => {
       try {
-        const r = await readNewLines(this.path, this.offsetBytes);
-        this.offsetBytes = r.offset;
-        if (r.lines.length || r.truncated) this.onLines(r.lines, { truncated: r.truncated });
-        return r.lines.length;
+        let total = 0;
+        for (;;) {
+          const r = await readNewLines(this.path, this.offsetBytes, SLICE);
+          this.offsetBytes = r.offset;
+          if (r.lines.length || r.truncated) this.onLines(r.lines, { truncated: r.truncated });
+          total += r.lines.length;
+          if (!r.more || r.lines.length === 0) return total;
+          await new Promise((res) => setImmediate(res));
+        }
       } finally {
         this.reading = undefined;
       }

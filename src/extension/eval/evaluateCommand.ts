@@ -36,9 +36,11 @@ export async function evaluateRun(s: ExtensionContextServices, arg: unknown, aft
     }
   }
   const defaultJudge = vscode.workspace.getConfiguration('tunix.eval').get<string>('defaultJudge', m.judges.DEFAULT_JUDGE_ID);
-  const judgeId = stringField(arg, 'judge') ?? (await pickJudge(m, 'Evaluate Run: judge', defaultJudge));
-  if (!judgeId) return undefined;
-  const llm = judgeId === 'llm_judge@v1' ? await llmJudgeOptions(s) : undefined;
+  const judgeName = stringField(arg, 'judge') ?? (await pickJudge(m, 'Evaluate Run: judge', defaultJudge));
+  if (!judgeName) return undefined;
+  // A bare name (from an argument) means its newest version; the full name is what is stored.
+  const judgeId = m.judges.resolveJudgeName(judgeName);
+  const llm = judgeId === m.judges.LLM_JUDGE_ID ? await llmJudgeOptions(s) : undefined;
   const judge = m.judges.resolveJudge(judgeId, { llm });
 
   const summary = await vscode.window.withProgress(

@@ -4,12 +4,12 @@
 // category, step-count and length histograms) in the dark and light themes, and delete with
 // its confirmation. Screenshots: test-results/screenshots/datasets-*.png.
 import * as assert from 'node:assert/strict';
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import {
   answerDialog,
   clearNotifications,
   answerInputBox,
-  consoleMessages,
+  cspViolations,
   focusView,
   getWebviewFrame,
   openWorkbench,
@@ -19,24 +19,15 @@ import {
   setTheme,
   waitFor,
   waitForDialog,
+  waitForLightBackground,
   waitForNotification,
+  waitForQuickInput,
 } from '../harness';
 
 const COUNT = 400;
 
 function treeRow(pane: Locator, label: string | RegExp): Locator {
   return pane.locator('.monaco-list-row').filter({ hasText: label });
-}
-
-/** Waits for the multi-step input's own title ("Build Dataset (3/6)") before answering a step. */
-async function step(page: Page, title: string): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
-}
-
-function cspViolations(): string[] {
-  return consoleMessages()
-    .filter((m) => /Content Security Policy|Refused to (load|apply|execute)/i.test(m.text))
-    .map((m) => `${m.url}: ${m.text}`);
 }
 
 describe('datasets: generate, build, view and stats (e2e)', function () {
@@ -48,7 +39,7 @@ describe('datasets: generate, build, view and stats (e2e)', function () {
   });
 
   it('generates sample traces from the Datasets view and imports them', async () => {
-    const page = await openWorkbench();
+    await openWorkbench();
     const pane = await focusView('Datasets');
     const welcome = pane.locator('.pane-body .welcome-view-content');
     if ((await pane.locator('.pane-body .monaco-list-row').count()) === 0) {
@@ -59,11 +50,11 @@ describe('datasets: generate, build, view and stats (e2e)', function () {
     } else {
       await runCommand('Tunix: Generate Sample Traces...');
     }
-    await step(page, 'Generate Sample Traces (1/3)');
+    await waitForQuickInput('Generate Sample Traces (1/3)');
     await pickQuickItem('mixed');
-    await step(page, 'Generate Sample Traces (2/3)');
+    await waitForQuickInput('Generate Sample Traces (2/3)');
     await answerInputBox(String(COUNT));
-    await step(page, 'Generate Sample Traces (3/3)');
+    await waitForQuickInput('Generate Sample Traces (3/3)');
     await answerInputBox('2');
     const wrote = await waitForNotification(new RegExp(`Wrote ${COUNT} mixed traces to tunix-samples/mixed-${COUNT}-seed2(-\\d+)?\\.trace\\.jsonl`));
     await wrote.locator('.monaco-button', { hasText: 'Import into the Database' }).click();
@@ -74,21 +65,21 @@ describe('datasets: generate, build, view and stats (e2e)', function () {
   it('builds a dataset through the multi-step input (name, version, filters, selection, seed, splits)', async () => {
     const page = await openWorkbench();
     await runCommand('Tunix: Build Dataset...');
-    await step(page, 'Build Dataset (1/6)');
+    await waitForQuickInput('Build Dataset (1/6)');
     await answerInputBox('e2e');
-    await step(page, 'Build Dataset (2/6)');
+    await waitForQuickInput('Build Dataset (2/6)');
     assert.match(await page.locator('.quick-input-widget .quick-input-box input').inputValue(), /^v\d+$/);
     await answerInputBox('v1');
     // Filters: the meta values present, with their counts; picking none keeps every trace.
-    await step(page, 'Build Dataset (3/6)');
+    await waitForQuickInput('Build Dataset (3/6)');
     await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'task_type = addition' }).first().waitFor({ timeout: 15_000 });
     await screenshot('datasets-build-filters-dark');
     await page.keyboard.press('Enter');
-    await step(page, 'Build Dataset (4/6)');
+    await waitForQuickInput('Build Dataset (4/6)');
     await pickQuickItem('All matching traces');
-    await step(page, 'Build Dataset (5/6)');
+    await waitForQuickInput('Build Dataset (5/6)');
     await answerInputBox('7');
-    await step(page, 'Build Dataset (6/6)');
+    await waitForQuickInput('Build Dataset (6/6)');
     assert.equal(await page.locator('.quick-input-widget .quick-input-box input').inputValue(), 'train=0.8,val=0.1,test=0.1');
     await answerInputBox('train=0.8,val=0.1,test=0.1');
     await waitForNotification(/Built dataset e2e-v1: \d[\d,]* traces \(train \d+, val \d+, test \d+\)/);
@@ -139,15 +130,7 @@ describe('datasets: generate, build, view and stats (e2e)', function () {
     const page = await openWorkbench();
     await setTheme('light');
     const frame = await getWebviewFrame('Dataset e2e-v1');
-    await waitFor(
-      async () => {
-        const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
-        const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
-        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.7;
-      },
-      'the stats page to switch to a light background',
-      15_000,
-    );
+    await waitForLightBackground(frame, 'the stats page');
     // The split colours come from the theme's chart palette, not fixed colours.
     const swatch = await frame.locator('[data-testid=splits] .swatch').first().evaluate((el) => getComputedStyle(el).backgroundColor);
     assert.ok(/rgb/.test(swatch) && swatch !== 'rgba(0, 0, 0, 0)', `the train swatch has a colour (${swatch})`);

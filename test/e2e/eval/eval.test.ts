@@ -11,7 +11,7 @@ import type { Frame, Locator } from 'playwright-core';
 import {
   answerInputBox,
   clearNotifications,
-  consoleMessages,
+  cspViolations,
   getWebviewFrame,
   openFile,
   openWorkbench,
@@ -20,23 +20,18 @@ import {
   screenshot,
   setTheme,
   waitFor,
+  waitForLightBackground,
   waitForNotification,
+  waitForQuickInput,
   workspacePath,
 } from '../harness';
 import { externalRun, tunixCli, tunixJson } from '../../integration/eval/pipeline';
 
 const JUDGE = 'answer_correctness@v2';
 
-function cspViolations(): string[] {
-  return consoleMessages()
-    .filter((m) => /Content Security Policy|Refused to (load|apply|execute)/i.test(m.text))
-    .map((m) => `${m.url}: ${m.text}`);
-}
-
 /** Picks an item of the quick pick titled `title` (waits for that quick pick, not the palette). */
 async function pickIn(title: string, label: string): Promise<void> {
-  const page = await openWorkbench();
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
+  await waitForQuickInput(title);
   await pickQuickItem(label);
 }
 
@@ -219,15 +214,7 @@ describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', fu
     const page = await openWorkbench();
     await setTheme('light');
     board = await showPanel('Tunix Leaderboard', 'table.board');
-    await waitFor(
-      async () => {
-        const bg = await board.evaluate(() => getComputedStyle(document.body).backgroundColor);
-        const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
-        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.7;
-      },
-      'the leaderboard to switch to a light background',
-      15_000,
-    );
+    await waitForLightBackground(board, 'the leaderboard');
     await page.mouse.move(0, 0);
     await screenshot('eval-leaderboard-light');
     compare = await showPanel('Compare', '.run-card');

@@ -128,6 +128,32 @@ describe('runs: start a run, watch it live, cancel and resume (e2e)', function (
     await screenshot('runs-completed-dark');
   });
 
+  it('hover shows values; the panel keeps its settings when hidden and shown again', async () => {
+    const page = await openWorkbench();
+    metrics = await getWebviewFrame('Training Metrics', 30_000);
+    const over = metrics.locator('.chart[data-chart="loss"] .u-over');
+    const box = await over.boundingBox();
+    assert.ok(box, 'the loss chart has a plot area');
+    await over.hover({ position: { x: box.width * 0.5, y: box.height * 0.5 } });
+    await waitFor(async () => {
+      const values = await metrics.locator('.chart[data-chart="loss"] .u-legend .u-value').allTextContents();
+      return values.some((v) => /\d/.test(v)) || undefined;
+    }, 'hover values in the loss chart legend', 15_000);
+    // Change the smoothing, hide the panel behind another editor, show it again.
+    await metrics.locator('.smoothing input[type="range"]').evaluate((el: HTMLInputElement) => {
+      el.value = '0.9';
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await waitFor(async () => ((await metrics.locator('.smoothing .value').textContent()) ?? '').trim() === '0.90' || undefined, 'the smoothing to read 0.90');
+    await runCommand('Tunix: Open Run Log');
+    await pickQuickItem(RUN_NAME);
+    await page.locator('.tabs-container .tab.active .label-name', { hasText: 'output.log' }).waitFor({ timeout: 15_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'Metrics:' }).first().click();
+    metrics = await getWebviewFrame('Training Metrics', 30_000);
+    await waitFor(async () => ((await metrics.locator('.smoothing .value').textContent().catch(() => '')) ?? '').trim() === '0.90' || undefined, 'the smoothing kept after hide and show', 30_000);
+    await metrics.locator('.chart[data-chart="loss"] canvas').first().waitFor({ state: 'attached', timeout: 30_000 });
+  });
+
   it('the metrics webview ran under its Content-Security-Policy without violations', () => {
     const violations = consoleMessages().filter((m) => /Content Security Policy|Refused to (load|apply|execute)/i.test(m.text) && /metrics|webview/i.test(m.url));
     assert.deepEqual(violations.map((m) => m.text), []);

@@ -11,7 +11,7 @@ import type { Frame, Locator, Page } from 'playwright-core';
 import {
   answerDialog,
   clearNotifications,
-  consoleMessages,
+  cspViolations,
   focusView,
   getWebviewFrame,
   openWorkbench,
@@ -20,15 +20,16 @@ import {
   screenshot,
   setTheme,
   waitFor,
+  waitForLightBackground,
   waitForNotification,
+  waitForQuickInput,
   workspacePath,
 } from '../harness';
 
 async function importSample(file: string, expected: RegExp): Promise<Locator> {
-  const page = await openWorkbench();
   await runCommand('Tunix: Import Traces...');
   // The command's own quick pick (not the palette it replaces) must be up before picking.
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: 'Import Traces' }).waitFor({ state: 'visible', timeout: 15_000 });
+  await waitForQuickInput('Import Traces', 15_000);
   await pickQuickItem(file);
   return waitForNotification(expected);
 }
@@ -61,7 +62,7 @@ async function expand(pane: Locator, label: string): Promise<void> {
 /** Waits for the quick pick titled `title`, types `text` into it and picks the first row whose label contains `label`. */
 async function searchAndPick(page: Page, title: string, text: string, label: string): Promise<void> {
   // The input element is reused by the next quick pick: typing before it is up would be lost.
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 15_000 });
+  await waitForQuickInput(title, 15_000);
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 15_000 });
   await input.fill(text);
@@ -69,12 +70,6 @@ async function searchAndPick(page: Page, title: string, text: string, label: str
   const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true }).filter({ hasText: label });
   await row.first().waitFor({ state: 'visible', timeout: 15_000 });
   await row.first().click();
-}
-
-function cspViolations(): string[] {
-  return consoleMessages()
-    .filter((m) => /Content Security Policy|Refused to (load|apply|execute)/i.test(m.text))
-    .map((m) => `${m.url}: ${m.text}`);
 }
 
 describe('traces: tree, viewer and comparison (e2e)', function () {
@@ -96,7 +91,7 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
     // "Show Invalid Lines" lists each bad line with its reason and jumps to the one picked.
     await toast.locator('.monaco-button', { hasText: 'Show Invalid Lines' }).click();
     const page = await openWorkbench();
-    await page.locator('.quick-input-widget .quick-input-title', { hasText: `${invalid} invalid line` }).waitFor({ state: 'visible', timeout: 15_000 });
+    await waitForQuickInput(`${invalid} invalid line`, 15_000);
     const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true });
     await waitFor(async () => (await rows.count()) === invalid, `${invalid} invalid lines in the quick pick`);
     const first = rows.first();
@@ -196,15 +191,7 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
     await setTheme('light');
     const frame = await getWebviewFrame('Compare');
     // The webview follows the theme: its body background is light now.
-    await waitFor(
-      async () => {
-        const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
-        const [r, g, b] = (bg.match(/\d+/g) ?? []).map(Number);
-        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255 > 0.7;
-      },
-      'the comparison to switch to a light background',
-      15_000,
-    );
+    await waitForLightBackground(frame, 'the comparison');
     await screenshot('traces-compare-light');
     await page.locator('.tabs-container .tab', { hasText: 'Trace:' }).first().click();
     await getWebviewFrame('Trace:');

@@ -10,14 +10,12 @@ import type { BuildResult } from '../../../src/core/dataset/build';
 import type { ExportResult } from '../../../src/core/dataset/export';
 import type { DatasetsFeatureParts } from '../../../src/extension/datasets/feature';
 import type { DatasetsNode } from '../../../src/extension/datasets/datasetsTree';
-import { activate, waitFor, workspaceDir } from '../helpers';
+import { activate, featureParts, setDatabasePath, tempWorkspaceFolder, waitFor, workspaceDir } from '../helpers';
 
 const HOOK = Symbol.for('tunix-rt.datasets.feature');
 
 function parts(): DatasetsFeatureParts {
-  const p = (globalThis as Record<symbol, unknown>)[HOOK] as DatasetsFeatureParts | undefined;
-  assert.ok(p, 'the datasets feature published its parts');
-  return p;
+  return featureParts<DatasetsFeatureParts>(HOOK, 'datasets');
 }
 
 async function children(node?: DatasetsNode): Promise<DatasetsNode[]> {
@@ -32,15 +30,14 @@ describe('datasets: generate, build, view, stats, export (integration)', functio
 
   before(async () => {
     await activate();
-    dbDir = fs.mkdtempSync(path.join(workspaceDir(), '.tunix-it-ds-'));
+    dbDir = tempWorkspaceFolder('.tunix-it-ds-');
     dbPath = path.join(dbDir, 'datasets.db');
-    await vscode.workspace.getConfiguration('tunix').update('database.path', dbPath, vscode.ConfigurationTarget.Workspace);
-    await waitFor(() => parts().stores.path === dbPath, 'the database setting to apply');
+    await setDatabasePath(dbPath, () => parts().stores.path === dbPath);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.workspace.getConfiguration('tunix').update('database.path', undefined, vscode.ConfigurationTarget.Workspace);
+    await setDatabasePath(undefined);
     await parts().stores.close(dbPath);
     fs.rmSync(dbDir, { recursive: true, force: true });
     if (samplesFile) fs.rmSync(path.dirname(samplesFile), { recursive: true, force: true });

@@ -14,15 +14,13 @@ import type { RunComparison } from '../../../src/core/eval/runComparison';
 import type { EvaluationSummary } from '../../../src/core/eval/store/evaluations';
 import { EVAL_FEATURE_HOOK, type EvalFeatureParts } from '../../../src/extension/eval/feature';
 import type { LeaderboardView } from '../../../src/shared/leaderboardContract';
-import { activate, waitFor, workspaceDir } from '../helpers';
+import { activate, featureParts, setDatabasePath, tempWorkspaceFolder, waitFor } from '../helpers';
 import { buildPipeline, tunixCli, type Pipeline } from './pipeline';
 
 const JUDGE = 'answer_correctness@v2';
 
 function parts(): EvalFeatureParts {
-  const p = (globalThis as Record<symbol, unknown>)[EVAL_FEATURE_HOOK] as EvalFeatureParts | undefined;
-  assert.ok(p, 'the eval feature published its parts');
-  return p;
+  return featureParts<EvalFeatureParts>(EVAL_FEATURE_HOOK, 'eval');
 }
 
 describe('evaluation: evaluate, leaderboard, compare, baselines (integration)', function () {
@@ -34,15 +32,14 @@ describe('evaluation: evaluate, leaderboard, compare, baselines (integration)', 
 
   before(async () => {
     const api = await activate();
-    dir = fs.mkdtempSync(path.join(workspaceDir(), '.tunix-eval-it-'));
+    dir = tempWorkspaceFolder('.tunix-eval-it-');
     p = buildPipeline(path.join(dir, 'tunix.db'));
-    await vscode.workspace.getConfiguration('tunix').update('database.path', p.db, vscode.ConfigurationTarget.Workspace);
-    await waitFor(() => api.services.databasePath() === p.db, 'the database setting to apply');
+    await setDatabasePath(p.db, () => api.services.databasePath() === p.db);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.workspace.getConfiguration('tunix').update('database.path', undefined, vscode.ConfigurationTarget.Workspace);
+    await setDatabasePath(undefined);
     await vscode.workspace.getConfiguration('tunix.eval.llmJudge').update('url', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration('tunix.eval.llmJudge').update('model', undefined, vscode.ConfigurationTarget.Workspace);
     fs.rmSync(dir, { recursive: true, force: true });

@@ -6,16 +6,13 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as vscode from 'vscode';
 import type { TracesFeatureParts } from '../../../src/extension/traces/feature';
-import { activate, waitFor, workspaceDir } from '../helpers';
+import { activate, featureParts, setDatabasePath, tempWorkspaceFolder, waitFor } from '../helpers';
 
 const HOOK = Symbol.for('tunix-rt.traces.feature');
 
 function parts(): TracesFeatureParts {
-  const p = (globalThis as Record<symbol, unknown>)[HOOK] as TracesFeatureParts | undefined;
-  assert.ok(p, 'the traces feature published its parts');
-  return p;
+  return featureParts<TracesFeatureParts>(HOOK, 'traces');
 }
 
 function runCli(distDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -37,15 +34,14 @@ describe('store: one database shared by this window and the CLI (integration)', 
 
   before(async () => {
     await activate();
-    dbDir = fs.mkdtempSync(path.join(workspaceDir(), '.tunix-store-it-'));
+    dbDir = tempWorkspaceFolder('.tunix-store-it-');
     dbPath = path.join(dbDir, 'shared.db');
-    await vscode.workspace.getConfiguration('tunix').update('database.path', dbPath, vscode.ConfigurationTarget.Workspace);
-    await waitFor(() => parts().stores.path === dbPath, 'the database setting to apply');
+    await setDatabasePath(dbPath, () => parts().stores.path === dbPath);
   });
 
   after(async () => {
     await parts().stores.closeAll();
-    await vscode.workspace.getConfiguration('tunix').update('database.path', undefined, vscode.ConfigurationTarget.Workspace);
+    await setDatabasePath(undefined);
     fs.rmSync(dbDir, { recursive: true, force: true });
   });
 

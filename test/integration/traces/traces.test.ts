@@ -12,14 +12,12 @@ import type { ImportOutcome } from '../../../src/extension/traces/importCommand'
 import type { TraceComparePanel } from '../../../src/extension/traces/traceComparePanel';
 import type { TracesNode } from '../../../src/extension/traces/tracesTree';
 import type { TraceViewerPanel } from '../../../src/extension/traces/traceViewerPanel';
-import { activate, logText, waitFor, workspaceDir } from '../helpers';
+import { activate, featureParts, logText, setDatabasePath, tempWorkspaceFolder, waitFor, workspaceDir } from '../helpers';
 
 const HOOK = Symbol.for('tunix-rt.traces.feature');
 
 function parts(): TracesFeatureParts {
-  const p = (globalThis as Record<symbol, unknown>)[HOOK] as TracesFeatureParts | undefined;
-  assert.ok(p, 'the traces feature published its parts');
-  return p;
+  return featureParts<TracesFeatureParts>(HOOK, 'traces');
 }
 
 async function children(node?: TracesNode): Promise<TracesNode[]> {
@@ -58,15 +56,14 @@ describe('traces: view, import, viewer and comparison (integration)', function (
 
   before(async () => {
     await activate();
-    dbDir = fs.mkdtempSync(path.join(workspaceDir(), '.tunix-it-'));
+    dbDir = tempWorkspaceFolder('.tunix-it-');
     dbPath = path.join(dbDir, 'traces.db');
-    await vscode.workspace.getConfiguration('tunix').update('database.path', dbPath, vscode.ConfigurationTarget.Workspace);
-    await waitFor(() => parts().stores.path === dbPath, 'the database setting to apply');
+    await setDatabasePath(dbPath, () => parts().stores.path === dbPath);
   });
 
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await vscode.workspace.getConfiguration('tunix').update('database.path', undefined, vscode.ConfigurationTarget.Workspace);
+    await setDatabasePath(undefined);
     await parts().stores.close(dbPath);
     fs.rmSync(dbDir, { recursive: true, force: true });
   });

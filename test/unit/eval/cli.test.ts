@@ -50,6 +50,15 @@ describe('tunix-rt eval (files)', () => {
     assert.equal(r.items[3].predicted, null);
   });
 
+  it('--judge baseline means baseline@v1: the full name is printed and stored', () => {
+    const db = path.join(dir, 'bare-name', 'tunix.db');
+    const r = cliJson(['eval', '--predictions', preds, '--items', items, '--judge', 'baseline', '--db', db, '--json']);
+    assert.equal(r.judge, 'baseline@v1');
+    assert.ok(r.evaluation_id, 'stored');
+    const rows = cliJson(['leaderboard', '--db', db, '--json']);
+    assert.deepEqual(rows.map((row: any) => row.judge), ['baseline@v1']);
+  });
+
   it('prints a readable scorecard without --json', () => {
     const r = cli(['eval', '--predictions', preds, '--items', items]);
     assert.equal(r.code, 0, r.stderr);
@@ -71,7 +80,7 @@ describe('tunix-rt eval (files)', () => {
     assert.match(r.stderr, /predictions file .*missing\.jsonl does not exist/);
     r = cli(['eval', '--predictions', preds, '--items', items, '--judge', 'answer_correctness']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /needs a version/);
+    assert.match(r.stderr, /needs a version, because its versions give different numbers.*answer_correctness@v1 or answer_correctness@v2/);
     r = cli(['eval', '--items', items]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--predictions is missing/);

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { DEFAULT_JUDGE_ID, listJudges, resolveJudge } from '../../../src/core/eval/judges/registry';
+import { DEFAULT_JUDGE_ID, listJudges, resolveJudge, resolveJudgeName } from '../../../src/core/eval/judges/registry';
 import { baselineJudge, stepsOfPrediction } from '../../../src/core/eval/judges/baselineJudge';
 import { baselineScore } from '../../../src/core/trace/score';
 
@@ -12,10 +12,29 @@ describe('judge registry', () => {
 
   it('resolves names and explains what is wrong with others', () => {
     assert.equal(resolveJudge('answer_correctness@v2').id, 'answer_correctness@v2');
-    assert.throws(() => resolveJudge('answer_correctness'), /needs a version.*answer_correctness@v1 or answer_correctness@v2/);
+    assert.throws(() => resolveJudge('answer_correctness'), /needs a version, because its versions give different numbers.*use answer_correctness@v1 or answer_correctness@v2 \(v1 is tunix-rt's exact rule/);
     assert.throws(() => resolveJudge('exact@v9'), /Unknown judge "exact@v9"\. Judges: answer_correctness@v1/);
+    assert.throws(() => resolveJudge('baseline@v9'), /Judge baseline has no version "v9"; use baseline@v1\./);
+    assert.throws(() => resolveJudge('answer_correctness@v3'), /has no version "v3"; use answer_correctness@v1 or answer_correctness@v2\./);
     assert.throws(() => resolveJudge('llm_judge@v1'), /needs an endpoint/);
     assert.equal(resolveJudge('llm_judge@v1', { llm: { url: 'http://127.0.0.1:9/v1', model: 'm' } }).id, 'llm_judge@v1');
+  });
+
+  it('a bare name means its newest version, except answer_correctness', () => {
+    assert.equal(resolveJudgeName('baseline'), 'baseline@v1');
+    assert.equal(resolveJudge('baseline'), baselineJudge);
+    assert.equal(resolveJudgeName('llm_judge'), 'llm_judge@v1');
+    assert.throws(() => resolveJudge('llm_judge'), /llm_judge@v1 needs an endpoint/);
+    assert.equal(resolveJudge('llm_judge', { llm: { url: 'http://127.0.0.1:9/v1', model: 'm' } }).id, 'llm_judge@v1');
+    assert.equal(resolveJudgeName('answer_correctness@v1'), 'answer_correctness@v1');
+    assert.throws(() => resolveJudgeName('answer_correctness'), /needs a version/);
+    // Every listed judge resolves to itself, and every bare name but answer_correctness to its newest version.
+    for (const { id } of listJudges()) {
+      assert.equal(resolveJudgeName(id), id);
+      const base = id.split('@')[0];
+      const newest = listJudges().map((j) => j.id).filter((k) => k.startsWith(`${base}@`)).sort().at(-1);
+      if (base !== 'answer_correctness') assert.equal(resolveJudgeName(base), newest);
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import { BatchSampler, encodeExamples, makeTokenBatch } from '../../../src/train
 import { readSftRecords } from '../../../src/trainer/data/records';
 import { CharTokenizer } from '../../../src/trainer/data/tokenizer';
 import { TrainerError } from '../../../src/trainer/errors';
-import { PARALLEL_MIN_STEP_FLOPS, splitEvenly, threadsFor } from '../../../src/trainer/recipes/sft';
+import { PARALLEL_MIN_STEP_FLOPS, splitEvenly, threadsFor } from '../../../src/trainer/parallel/sharding';
 import { generatedSplits, writeJsonl } from './fixtures';
 
 describe('trainer: data and batches', () => {

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { tempDir } from '../helpers';
 import { optionalResolve } from '../../../src/core/env/backends';
 import { resolveConfig } from '../../../src/trainer/config';
-import { TrainerError } from '../../../src/trainer/errors';
+import { classifyError, TrainerError } from '../../../src/trainer/errors';
 import { runTrainer } from './runTrainer';
 import { generatedSplits, writeRun } from './fixtures';
 
@@ -57,6 +57,16 @@ describe('trainer: config.json', () => {
     configError(() => resolveConfig({ ...base, data: { train: '../../etc/passwd' } }, dir, {}), /outside the run folder/);
     configError(() => resolveConfig({ ...base, recipe: 'observer_classifier' }, dir, {}), /label_field is required/);
     configError(() => resolveConfig({ ...base, recipe: 'gpt5' }, dir, {}), /recipe must be one of sft_transformer, observer_classifier/);
+  });
+
+  it('unexpected failures are classified: out of memory (with what to lower) or internal', () => {
+    const oom = classifyError(new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded'));
+    assert.equal(oom.kind, 'oom');
+    assert.equal(oom.exitCode, 1);
+    assert.match(oom.message, /Lower training\.batch_size/);
+    assert.equal(classifyError(new Error('boom')).kind, 'internal');
+    const known = new TrainerError('data', 'bad line');
+    assert.equal(classifyError(known), known);
   });
 
   it('a missing data file is a data error naming it', () => {
