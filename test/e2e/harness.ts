@@ -280,8 +280,13 @@ export async function openFile(relativePath: string): Promise<void> {
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(relativePath);
   const name = path.basename(relativePath);
-  await quickRow(page, name).first().waitFor({ state: 'visible', timeout: 15_000 });
-  await input.press('Enter');
+  // Click the row whose label and folder match, rather than pressing Enter on whatever row is
+  // focused: under load Quick Open's list can still show recently opened files for a moment.
+  const dir = path.dirname(relativePath);
+  let row = quickRow(page, name);
+  if (dir !== '.') row = row.filter({ hasText: dir.split(path.sep).join('/') });
+  await row.first().waitFor({ state: 'visible', timeout: 15_000 });
+  await row.first().click();
   await page.locator(`.tabs-container .tab.active .label-name:text-is("${name}")`).waitFor({ timeout: 15_000 });
 }
 
