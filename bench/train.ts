@@ -397,6 +397,9 @@ function round(n: number, digits = 2): number {
   return Math.round(n * f) / f;
 }
 
+let lastCeiling: Ceiling | undefined;
+let lastResults: Throughput[] = [];
+
 async function main(): Promise<void> {
   if (flag('measure')) {
     const result = await measureInChild(argv[argv.indexOf('--measure') + 1]);
@@ -405,10 +408,12 @@ async function main(): Promise<void> {
   }
   if (!flag('learning-only')) {
     const ceiling = measureCeiling();
+    lastCeiling = ceiling;
     emit({ figure: 'blas_ceiling_gflops', value: ceiling.gflops, one_thread: ceiling.gflops_one_thread, source: ceiling.source, ...(ceiling.reason ? { reason: ceiling.reason } : {}) });
     const names = (option('backends') ?? 'wasm,wasm-tfjs,cpu,webgpu,gpu,native').split(',').filter((n) => n in BACKENDS);
     const results: Throughput[] = [];
     for (const name of names) results.push(await runChild(name));
+    lastResults = results;
     const peer = results.find((r) => r.backend === 'wasm-tfjs');
     for (const r of results) {
       if (r.skipped) {
@@ -439,10 +444,16 @@ async function main(): Promise<void> {
   if (!flag('learning-only') && !flag('skip-threads') && fs.existsSync(path.join(repoRoot, 'dist', 'trainer.js'))) {
     const single = await trainerThroughput(1);
     const parallel = await trainerThroughput('auto');
+    // Same model and data as the in-process wasm measurement, so its FLOPs per token apply.
+    const wasm = lastResults.find((r) => r.backend === 'wasm' && r.gflops && r.tokens_per_second);
+    const flopsPerToken = wasm ? (wasm.gflops! * 1e9) / wasm.tokens_per_second! : undefined;
+    const gflops = flopsPerToken && typeof parallel.value === 'number' ? round((parallel.value * flopsPerToken) / 1e9) : null;
     emit({
       figure: 'trainer_tokens_per_second',
       backend: 'wasm',
       ...parallel,
+      model_gflops: gflops,
+      share_of_blas: gflops && lastCeiling?.gflops ? round(gflops / lastCeiling.gflops, 3) : null,
       speedup: typeof parallel.value === 'number' && typeof single.value === 'number' ? round(parallel.value / single.value) : null,
       peer: { threads: 1, ...single },
       cpus: os.availableParallelism?.() ?? os.cpus().length,
