@@ -63,7 +63,8 @@ const SFT_DEFAULTS: TunableConfig = {
   training: {
     steps: 600,
     batch_size: 32,
-    learning_rate: 3e-3,
+    // 6e-3 reached 99 % held-out accuracy on 2-3 digit addition in 600 steps; 3e-3 reached 86.5 %.
+    learning_rate: 6e-3,
     warmup_steps: 60,
     weight_decay: 0.01,
     grad_clip: 1.0,
@@ -72,7 +73,8 @@ const SFT_DEFAULTS: TunableConfig = {
     log_interval: 10,
   },
   model: { layers: 2, d_model: 64, heads: 4, mlp: 256, context_length: 256 },
-  generation: { max_new_tokens: 96 },
+  // A worked 3-digit addition is ~130 characters before its "Answer:"; 96 cut every one off.
+  generation: { max_new_tokens: 256 },
 };
 
 const CLASSIFIER_DEFAULTS: TunableConfig = {
