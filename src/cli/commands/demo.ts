@@ -1,6 +1,6 @@
 // `tunix-rt demo`: the whole loop on embedded defaults, as a sequence of stages: sample
-// traces -> a fresh database -> a dataset with splits -> exports -> (training, evaluation:
-// their features append stages) -> a short report.
+// traces -> a fresh database -> a dataset with splits -> exports -> a training run ->
+// its evaluation -> a short report.
 //
 // Adding a stage: write a `DemoStage` and add it to DEMO_STAGES in order. A stage reads what
 // earlier stages left on the context (`ctx.datasetKey`, `ctx.exports`, `ctx.store()`,
@@ -13,15 +13,26 @@ import { EXIT, intFlag, parse, printJson } from '../command';
 import { UserError } from '../../core/errors';
 import type { Store } from '../../core/store';
 import { parseDifficulties, parseTask, type Difficulty, type TaskChoice } from '../../core/generate';
+import { BACKEND_CHOICES, type BackendChoice } from '../../core/run/types';
+import { applyOverrides, defaultTunables } from '../../core/run/trainerConfig';
+import { evaluateStage, trainStage, type DemoRunState } from './demoLearn';
 
-/** The embedded defaults (no settings, no downloads): what `npm run demo` runs with. */
+/**
+ * The embedded defaults (no settings, no downloads): what `npm run demo` runs with.
+ * Addition with 1-3 digit operands is what the small transformer learns to a high accuracy
+ * within minutes on 2 cores (measured: 600 steps 89 %, 1000 steps 98.7 % on the test
+ * split, ~2.5 min); eight mixed tasks would share the same budget. 4000 traces split
+ * 92/4/4 give ~3700 training examples and ~160 test items (generation stays short).
+ */
 export const DEMO_DEFAULTS = {
   dir: '.tunix-demo',
-  task: 'mixed' as TaskChoice,
-  count: 2000,
+  task: 'addition' as TaskChoice,
+  count: 4000,
   seed: 1,
-  difficulty: 'all',
-  splits: 'train=0.8,val=0.1,test=0.1',
+  difficulty: 'easy,medium',
+  splits: 'train=0.92,val=0.04,test=0.04',
+  backend: 'auto' as BackendChoice,
+  steps: 1000,
   datasetName: 'demo',
   datasetVersion: 'v1',
 };
@@ -35,6 +46,11 @@ export interface DemoOptions {
   splits: string;
   datasetName: string;
   datasetVersion: string;
+  /** Training steps of the run. */
+  steps: number;
+  backend: BackendChoice;
+  /** `key=value` hyperparameters for the run (as `tunix-rt train --set`). */
+  overrides: string[];
 }
 
 export interface StageResult {
@@ -51,6 +67,8 @@ export interface DemoContext {
   /** The demo's database (absolute), fresh for every run. */
   dbPath: string;
   io: Io;
+  /** True with --json: stages print nothing on stdout. */
+  quiet: boolean;
   /** A progress note shown under the current stage (not with --json). */
   note(text: string): void;
   /** The database, opened on first call and closed when the demo ends. */
@@ -177,11 +195,32 @@ export const exportStage: DemoStage = {
   },
 };
 
-/**
- * The demo, in order. Training and evaluation append their stages after `exportStage`
- * (e.g. `trainStage`, `evalStage`), reading `ctx.datasetKey` and `ctx.exports`.
- */
-export const DEMO_STAGES: DemoStage[] = [generateStage, importStage, datasetStage, exportStage];
+/** The demo, in order. */
+export const DEMO_STAGES: DemoStage[] = [generateStage, importStage, datasetStage, exportStage, trainStage, evaluateStage];
+
+/** The closing hints: the files, the commands to look further, and what to open in VS Code. */
+function whereThingsAre(dir: string, dbPath: string, ctx: DemoContext, run: DemoRunState | undefined): string {
+  const rel = (p: string) => path.relative(process.cwd(), p) || p;
+  const lines = [
+    '',
+    `Files (all under ${rel(dir)}):`,
+    `  database    ${rel(dbPath)}`,
+    `  samples     ${ctx.samplesFile ? rel(ctx.samplesFile) : '-'}`,
+    `  exports     ${rel(path.join(dir, 'exports'))}/`,
+  ];
+  if (run) lines.push(`  run         ${rel(run.runDir)}/ (config.json, metrics.jsonl, predictions.jsonl, model/, logs/)`);
+  lines.push('', 'Look further:', `  node dist/cli.js dataset show ${ctx.datasetKey ?? ''} --db ${rel(dbPath)}`);
+  if (run) lines.push(`  node dist/cli.js runs show ${run.runId} --db ${rel(dbPath)}`, `  node dist/cli.js leaderboard --db ${rel(dbPath)}`);
+  else lines.push(`  node dist/cli.js traces list --db ${rel(dbPath)} --limit 5`);
+  lines.push(
+    '',
+    `In VS Code: open the folder ${rel(dir)} (code ${rel(dir)}) with this extension installed; the Tunix`,
+    '  sidebar finds its database. Then: Traces (browse, open one), Datasets (demo-v1: Show Dataset Stats),',
+    `  Runs (${run ? `${run.runId}: ` : ''}Open Metrics for the loss curves), and "Tunix: Show Leaderboard" for the scores.`,
+    '',
+  );
+  return lines.join('\n');
+}
 
 /** The file that marks a folder as a demo folder, so a later run may clear it. */
 const MARKER = 'tunix-demo.json';
@@ -210,13 +249,22 @@ interface StageReport {
 
 export const demoCommand: CliCommand = {
   name: 'demo',
-  summary: 'Run the whole loop on sample data: generate, import, build and export a dataset (then train and evaluate)',
-  help: `Usage: tunix-rt demo [--dir DIR] [--count N] [--seed S] [--task TASK] [--difficulty D] [--skip STAGE,...] [--json]
+  summary: 'Run the whole loop on sample data: generate, import, build and export a dataset, train, evaluate',
+  help: `Usage: tunix-rt demo [--dir DIR] [--count N] [--seed S] [--task TASK] [--difficulty D]
+                     [--steps N] [--backend B] [--set key=value]... [--skip STAGE,...] [--json]
 
 Runs the main loop on embedded defaults, nothing to configure or download: generates sample
 reasoning traces, imports them into a fresh database, builds a dataset with train/val/test
-splits, exports it in training formats, and prints a short report. The folder is cleared
-at the start of each run (only a folder an earlier demo made).
+splits, exports it in training formats, trains the built-in transformer on it (a real run,
+progress on stderr), evaluates the run's answers on the test split (stored, so the
+leaderboard shows them), and prints a short report. About 3 minutes on 2 CPU cores. The
+folder is cleared at the start of each run (only a folder an earlier demo made).
+
+Why 1-3 digit addition and ${DEMO_DEFAULTS.steps} steps by default: in that budget (~2.5 minutes of
+training on 2 cores) the small built-in transformer learns it to ~99 % correct answers on
+the held-out test split (steps written ones column first, carries shown), so the report
+shows learning, not just plumbing. With --task mixed the same loop runs, but eight tasks
+share the budget, so expect a lower score; give them more --steps.
 
 Stages: ${DEMO_STAGES.map((s) => s.name).join(', ')}
 
@@ -226,8 +274,13 @@ Options:
   --seed S           seed of the samples and the splits (default ${DEMO_DEFAULTS.seed})
   --task TASK        which generator (default ${DEMO_DEFAULTS.task}; see \`tunix-rt generate --help\`)
   --difficulty D     easy, medium, hard, a comma list, or all (default ${DEMO_DEFAULTS.difficulty})
-  --skip STAGE,...   leave out later stages (e.g. --skip train); the first four always run
-  --json             print the report as JSON {dir, database, stages: [{stage, status, seconds, summary, data}]}
+  --steps N          training steps (default ${DEMO_DEFAULTS.steps})
+  --backend B        TensorFlow.js backend: ${BACKEND_CHOICES.join(', ')} (default ${DEMO_DEFAULTS.backend}: the best available)
+  --set KEY=VALUE    a hyperparameter of the run, repeatable, as in \`tunix-rt train --set\`
+                     (e.g. --set d_model=32 --set layers=1 for a quick try)
+  --skip STAGE,...   leave out later stages (e.g. --skip train,evaluate); the first four always run
+  --json             print the report as JSON {dir, database, ok, seconds, run_id,
+                     stages: [{stage, status, seconds, summary, data}]}
   -h, --help         show this help`,
   async run(argv, io) {
     const { values } = parse(
@@ -239,12 +292,17 @@ Options:
         seed: { type: 'string' },
         task: { type: 'string' },
         difficulty: { type: 'string' },
+        steps: { type: 'string' },
+        backend: { type: 'string' },
+        set: { type: 'string', multiple: true },
         skip: { type: 'string' },
         json: { type: 'boolean' },
       },
       false,
     );
     if (values.help) return io.out(this.help + '\n'), EXIT.ok;
+    const backend = (values.backend ?? DEMO_DEFAULTS.backend) as BackendChoice;
+    if (!(BACKEND_CHOICES as readonly string[]).includes(backend)) throw new UserError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got "${backend}".`);
     const options: DemoOptions = {
       dir: path.resolve(values.dir ?? DEMO_DEFAULTS.dir),
       task: parseTask(values.task ?? DEMO_DEFAULTS.task),
@@ -254,7 +312,12 @@ Options:
       splits: DEMO_DEFAULTS.splits,
       datasetName: DEMO_DEFAULTS.datasetName,
       datasetVersion: DEMO_DEFAULTS.datasetVersion,
+      steps: intFlag('steps', values.steps, DEMO_DEFAULTS.steps, 1),
+      backend,
+      overrides: values.set ?? [],
     };
+    // Bad hyperparameters are refused before the folder is cleared, not minutes later.
+    applyOverrides(defaultTunables('sft_transformer'), [`training.steps=${options.steps}`, ...options.overrides]);
     const skip = new Set((values.skip ?? '').split(',').map((s) => s.trim()).filter(Boolean));
     const core = new Set(['generate', 'import', 'dataset', 'export']);
     for (const s of skip) {
@@ -278,6 +341,7 @@ Options:
       dir: options.dir,
       dbPath,
       io,
+      quiet,
       note(text) {
         if (quiet || !io.interactive) return;
         io.err(`\r\x1b[K    ${text}`);
@@ -328,19 +392,14 @@ Options:
     }
 
     const total = stages.reduce((s, r) => s + r.seconds, 0);
+    const run = ctx.state.run as DemoRunState | undefined;
     if (quiet) {
-      printJson(io, { dir: options.dir, database: dbPath, ok: !failed, seconds: total, stages });
+      printJson(io, { dir: options.dir, database: dbPath, ok: !failed, seconds: total, run_id: run?.runId ?? null, stages });
     } else {
       const width = Math.max(...stages.map((s) => s.stage.length));
       const lines = stages.map((s) => `  ${s.status === 'ok' ? '✓' : s.status === 'failed' ? '✗' : '-'} ${s.stage.padEnd(width)}  ${s.status === 'ok' ? `${s.seconds.toFixed(1).padStart(5)} s` : '       '}  ${s.summary}`);
       say(`\nReport (${total.toFixed(1)} s in all):\n${lines.join('\n')}\n`);
-      if (!failed) {
-        say(
-          `\nEverything is in ${options.dir}. Try:\n` +
-            `  node dist/cli.js dataset show ${ctx.datasetKey ?? ''} --db ${dbPath}\n` +
-            `  node dist/cli.js traces list --db ${dbPath} --limit 5\n`,
-        );
-      }
+      if (!failed) say(whereThingsAre(options.dir, dbPath, ctx, run));
     }
     return failed ? EXIT.problems : EXIT.ok;
   },

@@ -113,6 +113,12 @@ export const datasetsFeature: Feature = {
       return key ? stats.show(key) : undefined;
     });
 
+    // The Runs feature owns starting a run; from a dataset node it opens with that dataset chosen.
+    s.registerCommand('tunix.trainOnDataset', async (arg?: unknown) => {
+      const key = await keyOf(arg, 'Train on This Dataset');
+      return key ? vscode.commands.executeCommand<string | undefined>('tunix.startRun', key) : undefined;
+    });
+
     s.registerCommand('tunix.deleteDataset', async (arg?: unknown, options?: { confirm?: boolean }) => {
       const key = await keyOf(arg, 'Delete Dataset');
       if (!key) return undefined;
