@@ -1,5 +1,6 @@
 // The Datasets feature: the `tunix.datasets` view, Build Dataset (a short multi-step input),
-// export, the manifest, the stats panel, delete, and Generate Sample Traces. Nothing here
+// export, the manifest, the stats panel, delete, Train on This Dataset (hands the key to the
+// Runs feature's Start Training Run) and Generate Sample Traces. Nothing here
 // touches the database at activation: the shared store opens on first use.
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
