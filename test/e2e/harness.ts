@@ -229,11 +229,22 @@ export async function runCommand(title: string): Promise<void> {
   if (await dialog.isVisible()) {
     throw new Error(`Cannot run "${title}": a modal dialog is open ("${(await dialog.textContent())?.trim()}"); answer it first (answerDialog)`);
   }
-  await closeQuickInput(page);
-  await page.keyboard.press('Control+Shift+P');
   const input = page.locator(QUICK_INPUT_BOX);
-  await input.waitFor({ state: 'visible', timeout: 10_000 });
-  await input.fill(`>${title}`);
+  // Focus can come back late to a webview or an editor that a previous quick pick left (the
+  // workbench restores it after the pick closes), which closes the palette just opened. Open it
+  // again when that happens, a few times at most.
+  for (let attempt = 1; ; attempt++) {
+    await closeQuickInput(page);
+    await page.keyboard.press('Control+Shift+P');
+    await input.waitFor({ state: 'visible', timeout: 10_000 });
+    try {
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      if (await input.isVisible()) break;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+    if (attempt >= 3) throw new Error(`The command palette kept closing while typing "${title}"`);
+  }
   const row = quickRow(page, title);
   try {
     await row.first().waitFor({ state: 'visible', timeout: 15_000 });
