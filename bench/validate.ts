@@ -21,6 +21,7 @@ import { validateTraceFile, validateTraceJsonl } from '../src/core/trace/fileSca
 import { TraceDocumentModel, type LineEdit } from '../src/core/trace/documentModel';
 import { WorkerValidationService, type DocumentResult } from '../src/core/trace/validationService';
 import { prng, traceLines } from './lib/traceData';
+import { lineChunks } from '../src/core/io/lineChunks';
 
 const MB = 1024 * 1024;
 const FILE_BYTES = Number(process.env.BENCH_VALIDATE_MB ?? 100) * MB;
@@ -48,24 +49,9 @@ async function ajvFile(file: string, validate: (v: unknown) => boolean): Promise
   let valid = 0;
   let invalid = 0;
   const handle = await fs.promises.open(file, 'r');
-  let buf = Buffer.allocUnsafe(8 * MB);
-  let carry = 0; // bytes of an unfinished line at the start of buf
-  let position = 0;
   try {
-    for (;;) {
-      if (carry === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, carry);
-        buf = bigger;
-      }
-      const { bytesRead } = await handle.read(buf, carry, buf.length - carry, position);
-      position += bytesRead;
-      const filled = carry + bytesRead;
-      const last = bytesRead === 0;
-      const cut = last ? filled : buf.lastIndexOf(0x0a, filled - 1) + 1;
-      const lines = buf.toString('utf8', 0, cut).split('\n');
-      carry = filled - cut;
-      buf.copy(buf, 0, cut, filled);
+    for await (const chunk of lineChunks(handle, 8 * MB)) {
+      const lines = chunk.bytes.toString('utf8').split('\n');
       for (const l of lines) {
         if (l.trim() === '') continue;
         let ok = false;
@@ -77,7 +63,6 @@ async function ajvFile(file: string, validate: (v: unknown) => boolean): Promise
         if (ok) valid++;
         else invalid++;
       }
-      if (last) break;
     }
   } finally {
     await handle.close();

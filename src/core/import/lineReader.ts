@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { UserError } from '../errors';
+import { lineChunks } from '../io/lineChunks';
 
 export interface TextLine {
   /** 1-based line number. */
@@ -34,29 +35,12 @@ export async function* readLines(file: string, options: LineReaderOptions = {}):
     throw new UserError(e.code === 'ENOENT' ? `File not found: ${file}` : `Cannot read ${file}: ${e.message}`);
   }
   try {
-    let buf = Buffer.allocUnsafe(options.chunkBytes ?? 4 * 1024 * 1024);
-    let carry = 0;
-    let position = 0;
     let line = 0;
-    let first = true;
-    for (;;) {
+    for await (const chunk of lineChunks(handle, options.chunkBytes ?? 4 * 1024 * 1024)) {
       if (options.signal?.aborted) return;
-      if (carry === buf.length) {
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, carry);
-        buf = bigger;
-      }
-      const { bytesRead } = await handle.read(buf, carry, buf.length - carry, position);
-      position += bytesRead;
-      const filled = carry + bytesRead;
-      const final = bytesRead === 0;
-      let start = 0;
-      if (first && filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
-      first = false;
-      const cut = final ? filled : buf.lastIndexOf(0x0a, filled - 1) + 1;
-      if (cut > start) {
+      const bytes = chunk.bytes;
+      if (bytes.length) {
         const out: TextLine[] = [];
-        const bytes = buf.subarray(start, cut);
         const push = (segment: Buffer) => {
           if (isUtf8(segment)) {
             const parts = segment.toString('utf8').split(LINE_BREAK);
@@ -83,10 +67,7 @@ export async function* readLines(file: string, options: LineReaderOptions = {}):
         }
         if (out.length) yield out;
       }
-      options.onBytes?.(position);
-      if (final) return;
-      carry = filled - Math.max(cut, start);
-      buf.copy(buf, 0, filled - carry, filled);
+      options.onBytes?.(chunk.position);
     }
   } finally {
     await handle.close();

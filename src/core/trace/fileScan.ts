@@ -11,6 +11,7 @@ import { cleanLineEnd, isCleanTraceLine } from './cleanBytes';
 import { FirstLineByKey, traceKeyLanes } from './hash';
 import { CODES, type TraceProblem } from './problems';
 import { checkLine, toLineProblem } from './validate';
+import { lineChunks } from '../io/lineChunks';
 
 export interface FileSummary {
   /** Lines in the file (a final line without newline counts; an empty last line after a newline does not). */
@@ -205,37 +206,16 @@ export async function validateTraceFile(file: string, opts: ScanOptions = {}): P
     if (stat.isDirectory()) throw new UserError(`${file} is a folder; give a .jsonl file.`);
     scanner = new TraceLineScanner(opts.onProblem ?? ((p) => problems.push(p)), stat.size / 300);
     const chunkBytes = opts.chunkBytes ?? 8 * 1024 * 1024;
-    let buf = Buffer.allocUnsafe(chunkBytes);
-    let carry = 0; // bytes of an unfinished line at the start of buf
     let textCarry = ''; // a trailing CR waiting for a possible LF
-    let position = 0;
-    let first = true;
-    for (;;) {
+    for await (const { bytes, final, position } of lineChunks(handle, chunkBytes)) {
       if (opts.cancelled?.()) break;
-      if (carry === buf.length) {
-        // One line longer than the buffer: grow it (the line must fit in memory anyway).
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, carry);
-        buf = bigger;
-      }
-      const { bytesRead } = await handle.read(buf, carry, buf.length - carry, position);
-      position += bytesRead;
-      const filled = carry + bytesRead;
-      const final = bytesRead === 0;
-      let start = 0;
-      if (first && filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) start = 3;
-      first = false;
-      const cut = final ? filled : buf.lastIndexOf(0x0a, filled - 1) + 1;
-      if (cut > start) {
-        if (!textCarry && isUtf8(buf.subarray(start, cut))) pushBytes(scanner, buf, start, cut, final);
-        else textCarry = decodeAndPush(scanner, buf.subarray(start, cut), textCarry, final);
+      if (bytes.length) {
+        if (!textCarry && isUtf8(bytes)) pushBytes(scanner, bytes, 0, bytes.length, final);
+        else textCarry = decodeAndPush(scanner, bytes, textCarry, final);
       } else if (final && textCarry) {
         textCarry = pushLines(scanner, textCarry, true);
       }
       opts.onProgress?.(position, stat.size);
-      if (final) break;
-      carry = filled - Math.max(cut, start);
-      buf.copy(buf, 0, filled - carry, filled);
     }
   } finally {
     await handle.close();
