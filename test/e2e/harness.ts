@@ -299,6 +299,26 @@ export async function openFile(relativePath: string): Promise<void> {
   await row.first().waitFor({ state: 'visible', timeout: 15_000 });
   await row.first().click();
   await page.locator(`.tabs-container .tab.active .label-name:text-is("${name}")`).waitFor({ timeout: 15_000 });
+  await focusActiveEditor(page);
+}
+
+/**
+ * Makes sure the keyboard focus is in the active text editor. Commands such as "Markdown: Open
+ * Preview" only show in the palette while an editor of their language has focus, and the
+ * workbench may hand focus back to a view or a webview a moment after Quick Open closes.
+ */
+async function focusActiveEditor(page: Page): Promise<void> {
+  const editor = page.locator('.editor-group-container.active .editor-instance .monaco-editor').first();
+  const focused = async () => /\bfocused\b/.test((await editor.getAttribute('class')) ?? '');
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    try {
+      await waitFor(focused, 'the editor to take the focus', 3_000);
+      return;
+    } catch {
+      await editor.locator('.view-lines').click({ position: { x: 1, y: 1 } }).catch(() => undefined);
+    }
+  }
+  await waitFor(focused, 'the editor to take the focus', 5_000);
 }
 
 /** Opens a view container of the activity bar (default: Tunix RT); returns the side bar. */
