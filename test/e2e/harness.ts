@@ -211,11 +211,13 @@ async function closeQuickInput(page: Page): Promise<void> {
   }
 }
 
-/** The row of the open quick input whose label is exactly `label`. */
+/**
+ * The row of the open quick input whose label is exactly `label`. Only rendered rows count:
+ * the list keeps hidden rows of earlier quick picks in its DOM, and `.first()` of those would
+ * never become visible.
+ */
 function quickRow(page: Page, label: string): Locator {
-  return page
-    .locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`)
-    .filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
+  return visibleQuickRows(page).filter({ has: page.locator('.label-name', { hasText: new RegExp(`^${escapeRegExp(label)}$`) }) });
 }
 
 /**
@@ -249,9 +251,28 @@ export async function runCommand(title: string): Promise<void> {
   try {
     await row.first().waitFor({ state: 'visible', timeout: 15_000 });
   } catch {
-    const shown = await page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row .label-name`).allTextContents();
+    const shown = await visibleQuickRows(page).locator('.label-name').allTextContents();
     throw new Error(`The command palette has no command titled "${title}" (it shows: ${shown.join(' | ') || 'nothing'})`);
   }
+  await row.first().click();
+}
+
+/** The rendered rows of the open quick input (hidden rows of earlier quick picks excluded). */
+export function visibleQuickRows(page: Page): Locator {
+  return page.locator(`${QUICK_INPUT} .quick-input-list .monaco-list-row`).filter({ visible: true });
+}
+
+/**
+ * In the quick pick that is open now: types `filter` into its box, then clicks the first
+ * rendered row whose text contains `label` (default: the filter itself).
+ */
+export async function filterAndPick(filter: string, label: string = filter): Promise<void> {
+  const page = await openWorkbench();
+  const input = page.locator(QUICK_INPUT_BOX);
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(filter);
+  const row = visibleQuickRows(page).filter({ hasText: label });
+  await row.first().waitFor({ state: 'visible', timeout: 15_000 });
   await row.first().click();
 }
 

@@ -83,6 +83,7 @@ export function isCleanTraceLine(bytes: Uint8Array, from: number, to: number): b
   b = bytes;
   pos = from;
   end = to;
+  keyTop = 0;
   if (!scanRecord()) return false;
   // After the record: spaces, then the line break (a CR just before the LF is part of it).
   skipSpace();
@@ -261,6 +262,34 @@ function skipNumber(): boolean {
   return true;
 }
 
+// The keys of the `meta` objects being scanned (a stack: nested objects push above their
+// parent's keys), so a key repeated in one object (TRC105, which checkLine reports) is refused.
+const MAX_OBJECT_KEYS = 64;
+const keyStart = new Int32Array(MAX_META_DEPTH * MAX_OBJECT_KEYS);
+const keyLength = new Int32Array(MAX_META_DEPTH * MAX_OBJECT_KEYS);
+let keyTop = 0;
+
+/**
+ * Records the string just scanned as a key of the object whose keys start at `base`; false
+ * when it repeats one of them, or when raw bytes cannot decide (an escape, too many keys).
+ */
+function newKey(base: number): boolean {
+  if (strFlags & ESCAPED || keyTop - base >= MAX_OBJECT_KEYS) return false;
+  const s = strStart;
+  const n = strEnd - strStart;
+  for (let k = base; k < keyTop; k++) {
+    if (keyLength[k] !== n) continue;
+    const t = keyStart[k];
+    let j = 0;
+    while (j < n && b[s + j] === b[t + j]) j++;
+    if (j === n) return false;
+  }
+  keyStart[keyTop] = s;
+  keyLength[keyTop] = n;
+  keyTop++;
+  return true;
+}
+
 /** Any JSON value at `pos` (the free-form `meta`). */
 function skipValue(depth: number): boolean {
   if (pos >= end) return false;
@@ -275,9 +304,10 @@ function skipValue(depth: number): boolean {
       pos++;
       return true;
     }
+    const keysBase = keyTop;
     for (;;) {
       if (c === 0x7b) {
-        if (pos >= end || b[pos] !== 0x22 || !scanString()) return false;
+        if (pos >= end || b[pos] !== 0x22 || !scanString() || !newKey(keysBase)) return false;
         skipSpace();
         if (pos >= end || b[pos] !== 0x3a) return false;
         pos++;
@@ -287,7 +317,10 @@ function skipValue(depth: number): boolean {
       skipSpace();
       if (pos >= end) return false;
       const d = b[pos++];
-      if (d === close) return true;
+      if (d === close) {
+        keyTop = keysBase;
+        return true;
+      }
       if (d !== 0x2c) return false;
       skipSpace();
     }

@@ -102,6 +102,33 @@ function nodeValue(n: Node): unknown {
   }
 }
 
+/**
+ * Removes the property whose key starts at `keyOffset` when a later property of the same
+ * object has the same key (TRC105). Readers keep the last value, so removing the earlier one
+ * changes nothing they see; it only ends the confusion.
+ */
+export function removeOverriddenKey(text: string, keyOffset: number): OffsetEdit[] | undefined {
+  const root = tree(text);
+  if (!root) return undefined;
+  const find = (node: Node): OffsetEdit[] | undefined => {
+    if (node.offset > keyOffset || node.offset + node.length <= keyOffset) return undefined;
+    const props = node.type === 'object' ? (node.children ?? []) : [];
+    for (let k = 0; k < props.length; k++) {
+      const key = props[k].children?.[0];
+      if (key?.offset !== keyOffset) continue;
+      if (!props.slice(k + 1).some((p) => p.children?.[0]?.value === key.value)) return undefined;
+      // From this property to the start of the next one: `"a": 1, ` (a later one always exists).
+      return [{ offset: props[k].offset, length: props[k + 1].offset - props[k].offset, content: '' }];
+    }
+    for (const child of node.children ?? []) {
+      const found = find(child);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return find(root);
+}
+
 /** Adds `"trace_version": "1.0"` as the first field of a record that lacks it. */
 export function addTraceVersion(text: string, version = '1.0'): OffsetEdit[] | undefined {
   const root = tree(text);

@@ -46,6 +46,7 @@ export const CODES = {
   stepsOutOfOrder: { code: 'TRC102', severity: 'warning', title: 'Steps out of index order' },
   answerNotInSteps: { code: 'TRC103', severity: 'warning', title: 'No step mentions the final answer' },
   duplicateTrace: { code: 'TRC104', severity: 'warning', title: 'Trace repeated in the file' },
+  repeatedKey: { code: 'TRC105', severity: 'warning', title: 'Key repeated in an object' },
 } as const satisfies Record<string, ProblemCode>;
 
 export type CodeName = keyof typeof CODES;

@@ -7,11 +7,13 @@
  *   validateTraceObject(value)     an already-parsed value (other import formats): problems by path
  *
  * Fast path: JSON.parse plus the hand-written check (check.ts). Only text that fails either
- * is parsed again with jsonc-parser to place each problem exactly (locate.ts).
+ * is parsed again with jsonc-parser to place each problem exactly (locate.ts). Keys repeated in
+ * an object, which JSON.parse hides, are found by a cheap count first (repeatedKeys.ts).
  * Positions follow problems.ts: 1-based lines and columns, end exclusive, UTF-16 columns.
  */
 import { checkRecord, type RawProblem } from './check';
 import { firstSyntaxError, locate, type OffsetProblem } from './locate';
+import { mayRepeatKeys, repeatedKeys } from './repeatedKeys';
 import type { Severity, TraceProblem } from './problems';
 import type { TraceRecord } from './types';
 
@@ -73,8 +75,9 @@ export function checkLine(text: string): LocalResult {
     return { problems: [shiftBy(syntax, shift)], blank: false };
   }
   const raw = checkRecord(value);
-  if (raw.length === 0) return { record: value as TraceRecord, problems: NO_PROBLEMS, blank: false };
-  const located = locate(body, raw)
+  const repeats = mayRepeatKeys(body, value) ? repeatedKeys(body) : NO_PROBLEMS;
+  if (raw.length === 0 && repeats.length === 0) return { record: value as TraceRecord, problems: NO_PROBLEMS, blank: false };
+  const located = [...locate(body, raw), ...repeats]
     .map((p) => shiftBy(p, shift))
     .sort((a, b) => a.start - b.start || a.end - b.end);
   const hasError = raw.some((p) => p.kind.severity === 'error');

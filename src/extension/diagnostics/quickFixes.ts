@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import { getLocation } from '../../core/trace/jsonc';
 import { CODES } from '../../core/trace/problems';
-import { addTraceVersion, dropDuplicateStep, objectifyAllStringSteps, objectifyStringStep, renumberSteps, type OffsetEdit } from '../../core/trace/fixes';
+import { addTraceVersion, dropDuplicateStep, objectifyAllStringSteps, objectifyStringStep, removeOverriddenKey, renumberSteps, type OffsetEdit } from '../../core/trace/fixes';
 import { codeOf } from './convert';
 
 /** Lines longer than this get no quick fixes (computing them would stall the editor). */
@@ -85,6 +85,14 @@ export class TraceQuickFixes implements vscode.CodeActionProvider {
               return edits && action('Convert all bare string steps of this trace', doc, line, edits, d);
             });
           }
+          break;
+        }
+        case CODES.repeatedKey.code: {
+          const at = d.range.start.character;
+          add(`key${at}`, () => {
+            const edits = removeOverriddenKey(text, at);
+            return edits && action(`Remove the overridden ${text.slice(at, d.range.end.character)}`, doc, line, edits, d, true);
+          });
           break;
         }
         default:

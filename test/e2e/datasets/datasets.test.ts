@@ -21,6 +21,7 @@ import {
   waitForDialog,
   waitForLightBackground,
   waitForNotification,
+  visibleQuickRows,
   waitForQuickInput,
 } from '../harness';
 
@@ -72,7 +73,7 @@ describe('datasets: generate, build, view and stats (e2e)', function () {
     await answerInputBox('v1');
     // Filters: the meta values present, with their counts; picking none keeps every trace.
     await waitForQuickInput('Build Dataset (3/6)');
-    await page.locator('.quick-input-widget .quick-input-list .monaco-list-row', { hasText: 'task_type = addition' }).first().waitFor({ timeout: 15_000 });
+    await visibleQuickRows(page).filter({ hasText: 'task_type = addition' }).first().waitFor({ timeout: 15_000 });
     await screenshot('datasets-build-filters-dark');
     await page.keyboard.press('Enter');
     await waitForQuickInput('Build Dataset (4/6)');

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { answerInputBox, consoleMessages, focusView, getWebviewFrame, openWorkbench, pickQuickItem, repoRoot, runCommand, screenshot, setTheme, waitFor, workspacePath } from '../harness';
+import { answerInputBox, consoleMessages, filterAndPick, focusView, getWebviewFrame, openWorkbench, pickQuickItem, repoRoot, runCommand, screenshot, setTheme, waitFor, waitForQuickInput, workspacePath } from '../harness';
 
 const DATASET = 'e2e-train-v1';
 const RUN_NAME = `sft_transformer on ${DATASET}`;
@@ -18,27 +18,10 @@ function cli(args: string[]): void {
   assert.equal(r.status, 0, `tunix-rt ${args.join(' ')}: ${r.stderr}`);
 }
 
-/**
- * Picks the row of the open quick pick whose text contains `text` (labels may carry a
- * codicon). Types it into the filter first: the list is virtual, rows below the fold do not exist.
- */
-async function pickRowContaining(page: Page, text: string): Promise<void> {
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(text);
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: text });
-  await row.first().waitFor({ state: 'visible', timeout: 15_000 });
-  await row.first().click();
-}
-
-async function waitForQuickTitle(page: Page, title: string): Promise<void> {
-  await page.locator('.quick-input-widget .quick-input-title', { hasText: title }).waitFor({ state: 'visible', timeout: 20_000 });
-}
-
 /** Changes one hyperparameter in the settings step: pick its row, type the value. */
-async function setSetting(page: Page, label: string, value: string): Promise<void> {
-  await waitForQuickTitle(page, 'Start Training Run (3/3)');
-  await pickRowContaining(page, label);
+async function setSetting(label: string, value: string): Promise<void> {
+  await waitForQuickInput('Start Training Run (3/3)');
+  await filterAndPick(label);
   await answerInputBox(value);
 }
 
@@ -72,21 +55,21 @@ describe('runs: start a run, watch it live, cancel and resume (e2e)', function (
   });
 
   it('Start Training Run... asks for a dataset, a recipe and settings, then opens the live metrics panel', async () => {
-    const page = await openWorkbench();
+    await openWorkbench();
     await focusView('Runs');
     await runCommand('Tunix: Start Training Run...');
-    await waitForQuickTitle(page, 'Start Training Run (1/3)');
+    await waitForQuickInput('Start Training Run (1/3)');
     await pickQuickItem(DATASET);
-    await waitForQuickTitle(page, 'Start Training Run (2/3)');
-    await pickRowContaining(page, 'sft_transformer');
+    await waitForQuickInput('Start Training Run (2/3)');
+    await filterAndPick('sft_transformer');
     // A smaller model and a few hundred steps: a real run that takes a minute or two here.
-    await setSetting(page, 'Steps', '300');
-    await setSetting(page, 'Layers', '1');
-    await setSetting(page, 'Width (d_model)', '32');
-    await setSetting(page, 'Batch size', '8');
-    await setSetting(page, 'Checkpoint every', '25');
-    await waitForQuickTitle(page, 'Start Training Run (3/3)');
-    await pickRowContaining(page, 'Start training');
+    await setSetting('Steps', '300');
+    await setSetting('Layers', '1');
+    await setSetting('Width (d_model)', '32');
+    await setSetting('Batch size', '8');
+    await setSetting('Checkpoint every', '25');
+    await waitForQuickInput('Start Training Run (3/3)');
+    await filterAndPick('Start training');
     metrics = await getWebviewFrame('Training Metrics', 60_000);
     await metrics.locator('.chart[data-chart="loss"] canvas').first().waitFor({ state: 'attached', timeout: 120_000 });
   });

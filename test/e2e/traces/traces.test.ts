@@ -7,11 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { baselineScore } from '../../../src/core/trace/score';
 import type { TraceRecord } from '../../../src/core/trace/types';
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import {
   answerDialog,
   clearNotifications,
   cspViolations,
+  filterAndPick,
   focusView,
   getWebviewFrame,
   openWorkbench,
@@ -22,6 +23,7 @@ import {
   waitFor,
   waitForLightBackground,
   waitForNotification,
+  visibleQuickRows,
   waitForQuickInput,
   workspacePath,
 } from '../harness';
@@ -59,19 +61,6 @@ async function expand(pane: Locator, label: string): Promise<void> {
   await waitFor(async () => (await row.getAttribute('aria-expanded')) === 'true', `the "${label}" group to expand`, 10_000);
 }
 
-/** Waits for the quick pick titled `title`, types `text` into it and picks the first row whose label contains `label`. */
-async function searchAndPick(page: Page, title: string, text: string, label: string): Promise<void> {
-  // The input element is reused by the next quick pick: typing before it is up would be lost.
-  await waitForQuickInput(title, 15_000);
-  const input = page.locator('.quick-input-widget .quick-input-box input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(text);
-  // Only rendered rows count: the list keeps hidden rows of earlier quick picks in its DOM.
-  const row = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true }).filter({ hasText: label });
-  await row.first().waitFor({ state: 'visible', timeout: 15_000 });
-  await row.first().click();
-}
-
 describe('traces: tree, viewer and comparison (e2e)', function () {
   this.timeout(240_000);
   let viewer: Frame;
@@ -92,7 +81,7 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
     await toast.locator('.monaco-button', { hasText: 'Show Invalid Lines' }).click();
     const page = await openWorkbench();
     await waitForQuickInput(`${invalid} invalid line`, 15_000);
-    const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ visible: true });
+    const rows = visibleQuickRows(page);
     await waitFor(async () => (await rows.count()) === invalid, `${invalid} invalid lines in the quick pick`);
     const first = rows.first();
     assert.match((await first.textContent()) ?? '', /invalid\.trace\.jsonl:2.*Missing required field "prompt"/);
@@ -173,8 +162,11 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
   it('compares two traces side by side with the differences highlighted', async () => {
     const page = await openWorkbench();
     await runCommand('Tunix: Compare Traces...');
-    await searchAndPick(page, 'Compare Traces (1/2)', 'reason', "Reverse the string: 'reason'");
-    await searchAndPick(page, 'Compare Traces (2/2)', 'ecart', "Reverse the string: 'trace'");
+    // The input box is reused by the next quick pick: typing before it is up would be lost.
+    await waitForQuickInput('Compare Traces (1/2)', 15_000);
+    await filterAndPick('reason', "Reverse the string: 'reason'");
+    await waitForQuickInput('Compare Traces (2/2)', 15_000);
+    await filterAndPick('ecart', "Reverse the string: 'trace'");
     const frame = await getWebviewFrame('Compare');
     await frame.locator('[data-testid=summary]').waitFor({ timeout: 20_000 });
     assert.match((await frame.locator('[data-testid=summary]').textContent()) ?? '', /prompt differs/);

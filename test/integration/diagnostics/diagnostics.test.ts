@@ -81,13 +81,15 @@ describe('diagnostics: trace files in the Problems panel', function () {
     const dup = JSON.stringify({ trace_version: '1.0', prompt: 'p', final_answer: '2', steps: [{ i: 0, type: 'a', content: '1' }, { i: 0, type: 'b', content: '2' }] });
     const noVersion = JSON.stringify({ prompt: 'q', final_answer: '3', steps: [{ i: 0, type: 'a', content: '3' }] });
     const bare = JSON.stringify({ trace_version: '1.0', prompt: 'r', final_answer: '4', steps: ['2 + 2 = 4'] });
-    const uri = writeFile('fix.trace.jsonl', [dup, noVersion, bare].join('\n'));
+    const repeated = JSON.stringify({ trace_version: '1.0', prompt: 's', final_answer: '5', steps: [{ i: 0, type: 'a', content: '5' }] }).replace('"final_answer":"5"', '"final_answer":"6","final_answer":"5"');
+    const uri = writeFile('fix.trace.jsonl', [dup, noVersion, bare, repeated].join('\n'));
     const editor = await open(uri);
-    await waitFor(() => ours(uri).length === 3, 'three problems');
+    await waitFor(() => ours(uri).length === 4, 'four problems');
     for (const [code, title] of [
       ['TRC009', 'Renumber step indices 0..n-1'],
       ['TRC003', 'Add "trace_version": "1.0"'],
       ['TRC010', 'Convert to {"i", "type", "content"}'],
+      ['TRC105', 'Remove the overridden "final_answer"'],
     ]) {
       const before = ours(uri).length;
       const d = ours(uri).find((x) => (x.code as { value: string }).value === code)!;
@@ -98,6 +100,7 @@ describe('diagnostics: trace files in the Problems panel', function () {
       await waitFor(() => ours(uri).length === before - 1, `${code} gone after "${title}"`);
     }
     assert.deepEqual(JSON.parse(editor.document.lineAt(2).text).steps, [{ i: 0, type: 'step', content: '2 + 2 = 4' }]);
+    assert.equal(editor.document.lineAt(3).text, repeated.replace('"final_answer":"6",', ''));
   });
 
   it('hover on a field shows its schema description', async () => {

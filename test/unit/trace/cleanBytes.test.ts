@@ -46,6 +46,8 @@ const CLEAN: string[] = [
   '{"trace_version":"1.0","prompt":"\\u0041\\u00e9\\ud83d\\ude00\\/","final_answer":"4","steps":[{"i":0,"type":"\\t","content":"4"}]}',
   JSON.stringify(rec({ steps: steps('4', '3', 'so the answer is 4') })),
   JSON.stringify(rec({ steps: [{ i: 123456789012345, type: 't', content: '4' }] })),
+  // The same key in different objects, and keys of equal length: no key repeats within an object.
+  JSON.stringify(rec({ meta: { ab: { x: 1, ab: 2 }, ac: { x: [{ x: 1 }, { x: 2 }] }, x: 'x', 'é': 1, e: 2 } })),
   JSON.stringify(rec({ trace_version: 'v'.repeat(64), prompt: 'p'.repeat(50_000), steps: steps('c'.repeat(19_999) + '4') })),
 ];
 
@@ -69,6 +71,10 @@ const REFUSED: string[] = [
   JSON.stringify(rec({ steps: ['4'] })),
   JSON.stringify(rec()).replace('"prompt":"What is 2 + 2?"', '"prompt":"a","prompt":"b"'),
   JSON.stringify(rec()).replace('"prompt"', '"\\u0070rompt"'),
+  JSON.stringify(rec({ meta: { a: 1, b: { c: 1, d: 2 } } })).replace('"d"', '"c"'), // a meta key repeated (TRC105)
+  JSON.stringify(rec({ meta: { a: 1, b: 2 } })).replace('"b"', '"a"'),
+  JSON.stringify(rec({ meta: { a: 1, b: 2 } })).replace('"b"', '"\\u0062"'), // an escaped key: raw bytes cannot compare it
+  JSON.stringify(rec({ meta: Object.fromEntries(Array.from({ length: 65 }, (_, k) => [`k${k}`, k])) })), // more keys than the scanner tracks
   JSON.stringify(rec()) + ' x',
   JSON.stringify(rec()) + JSON.stringify(rec()),
   JSON.stringify(rec()).replace(',', '\r,'), // a lone CR: a line break for VS Code

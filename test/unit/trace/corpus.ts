@@ -129,6 +129,9 @@ export const CORPUS: CorpusCase[] = [
   { name: 'unknown step field', text: withStep(43, 0, { i: 0, type: 'process', content: 'Add one to 43', weight: 1 }), code: 'TRC101', mark: '"weight"', says: /in steps\[0\]/ },
   { name: 'steps out of index order', text: JSON.stringify({ ...validRecord(44), steps: [{ i: 1, type: 'process', content: 'Add one to 44' }, { i: 0, type: 'result', content: '44 + 1 = 45' }] }), code: 'TRC102', mark: '0', after: 'Add one to 44"},{"i":', says: /Step index 0 comes after 1/ },
   { name: 'final answer no step mentions', text: line(45, { final_answer: 'forty-six' }), code: 'TRC103', mark: '"forty-six"', says: /No step mentions the final answer "forty-six"/ },
+  { name: 'top-level key repeated', text: line(46).replace('"final_answer":"47"', '"final_answer":"48","final_answer":"47"'), code: 'TRC105', mark: '"final_answer"', says: /keep only the last value \(`"47"`\), so this one \(`"48"`\) is ignored/ },
+  { name: 'step key repeated', text: line(47).replace('"type":"process"', '"type":"plan","type":"process"'), code: 'TRC105', mark: '"type"', says: /"type" is given again later in this object/ },
+  { name: 'meta key repeated in a nested object', text: line(48, { meta: { source: 'corpus', tags: { level: 1 } } }).replace('"level":1', '"level":1, "level" : 2'), code: 'TRC105', mark: '"level"', says: /last value \(`2`\), so this one \(`1`\)/ },
 ];
 
 /** Records at exactly the limits: each must be valid. */

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { addTraceVersion, applyOffsetEdits, dropDuplicateStep, objectifyAllStringSteps, objectifyStringStep, renumberSteps } from '../../../src/core/trace/fixes';
+import { addTraceVersion, applyOffsetEdits, dropDuplicateStep, objectifyAllStringSteps, objectifyStringStep, removeOverriddenKey, renumberSteps } from '../../../src/core/trace/fixes';
 import { validateTraceLine } from '../../../src/core/trace/validate';
 import { validRecord, withStep } from './corpus';
 
@@ -28,6 +28,21 @@ describe('quick fixes', () => {
     assert.equal(dropDuplicateStep(differs, 1), undefined);
     // Removing the first of two identical steps is never offered (the later one is the duplicate).
     assert.equal(dropDuplicateStep(text, 0), undefined);
+  });
+
+  it('removes an overridden key (TRC105) with its comma, in any object, and nothing else', () => {
+    const text = '{"trace_version": "1.0", "prompt": "p", "final_answer": "5", "final_answer": "3", "steps": [{"i": 0, "type": "a", "content": "3"}], "meta": {"k": {"x": 1, "x": 2}}}';
+    const problems = validateTraceLine(text, 1).problems;
+    assert.deepEqual(problems.map((p) => p.code), ['TRC105', 'TRC105']);
+    let fixed = text;
+    for (const p of [...problems].reverse()) fixed = applyOffsetEdits(fixed, removeOverriddenKey(fixed, p.column - 1)!);
+    assert.equal(fixed, text.replace('"final_answer": "5", ', '').replace('"x": 1, ', ''));
+    assert.deepEqual(codes(fixed), []);
+    assert.deepEqual(JSON.parse(fixed), JSON.parse(text), 'readers see the same record');
+    // The last occurrence overrides nothing; an offset that is not a key start gets nothing.
+    assert.equal(removeOverriddenKey(text, text.indexOf('"final_answer": "3"')), undefined);
+    assert.equal(removeOverriddenKey(text, text.indexOf('"prompt"')), undefined);
+    assert.equal(removeOverriddenKey(text, 3), undefined);
   });
 
   it('adds a missing trace_version in the line\'s own style', () => {

@@ -147,6 +147,36 @@ describe('trace validator: lines and texts', () => {
     assert.equal(p.column, text.indexOf('5') + 1);
   });
 
+  it('a repeated key is a warning on each overridden key; the record keeps the last value', () => {
+    const text = line(1).replace('"final_answer":"2"', '"final_answer":"7","final_answer":"9","final_answer":"2"');
+    const r = validateTraceLine(text, 1);
+    assert.equal(r.record?.final_answer, '2', 'the record is kept, as JSON.parse reads it');
+    const repeats = r.problems.filter((p) => p.code === 'TRC105');
+    assert.deepEqual(repeats.map((p) => [p.severity, p.column]), [
+      ['warning', text.indexOf('"final_answer"') + 1],
+      ['warning', text.indexOf('"final_answer"', text.indexOf('"final_answer"') + 1) + 1],
+    ]);
+    assert.match(repeats[0].message, /\(`"9"`\), so this one \(`"7"`\) is ignored/);
+    assert.match(repeats[1].message, /\(`"2"`\), so this one \(`"9"`\) is ignored/);
+  });
+
+  it('a repeated key is found across lines of a pretty-printed .json trace, with a space before the colon', () => {
+    const text = JSON.stringify(validRecord(1), null, 2).replace('"source": "corpus"', '"source" : "a",\n    "source": "corpus"');
+    const r = validateTraceText(text);
+    const lines = text.split('\n');
+    const n = lines.findIndex((l) => l.includes('"source" :'));
+    assert.deepEqual(r.problems.map((p) => [p.code, p.line, p.column]), [['TRC105', n + 1, lines[n].indexOf('"source"') + 1]]);
+  });
+
+  it('quotes and colons inside strings, and equal keys in different objects, are not repeats', () => {
+    const tricky = line(1, { prompt: 'He wrote {\"a\": 1, \"a\": 2} and "b" : 3', meta: { a: { a: 1 }, b: [{ a: 1 }, { a: 2 }], '\\': 1, 'x\\': 2 } });
+    assert.deepEqual(validateTraceLine(tricky, 1).problems, []);
+    // A string ending in a backslash: its closing quote is not escaped, the next key counts.
+    const slash = line(1, { meta: { a: 'ends with \\', b: 'x' } });
+    assert.deepEqual(validateTraceLine(slash, 1).problems, []);
+    assert.deepEqual(validateTraceLine(slash.replace('"b"', '"a"'), 1).problems.map((p) => p.code), ['TRC105']);
+  });
+
   it('the final answer counts as mentioned ignoring case and surrounding spaces', () => {
     const text = line(1, { final_answer: ' NOSAER ', steps: [{ i: 0, type: 'result', content: "Reversed: 'nosaer'" }] });
     assert.deepEqual(validateTraceLine(text, 1).problems, []);
