@@ -10,8 +10,9 @@ import { importCommand } from './import';
 import { tracesCommand } from './traces';
 import { evalCommand } from './eval';
 import { leaderboardCommand } from './leaderboard';
+import { compareCommand } from './compare';
 import { baselineCommand } from './baseline';
 import { trainCommand } from './train';
 import { runsCommand } from './runs';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, generateCommand, datasetCommand, demoCommand, validateCommand, importCommand, tracesCommand, evalCommand, leaderboardCommand, baselineCommand, trainCommand, runsCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, generateCommand, datasetCommand, demoCommand, validateCommand, importCommand, tracesCommand, evalCommand, leaderboardCommand, compareCommand, baselineCommand, trainCommand, runsCommand];

@@ -1,6 +1,8 @@
 // Plain-text renderings of scorecards, leaderboards and checks, for the CLI and the log.
 import type { MatchReport } from './evaluate';
 import type { LeaderboardRow } from './leaderboard';
+import type { RunComparison } from './runComparison';
+import type { ItemOutcome } from './compare';
 import { BREAKDOWN_KEYS, type Scorecard } from './scorecard';
 
 export const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
@@ -51,4 +53,60 @@ export function formatLeaderboard(rows: LeaderboardRow[]): string {
     ]),
     [0, 1, 6],
   );
+}
+
+const signed = (x: number) => (x > 0 ? '+' : x < 0 ? '-' : '\u00b1') + Math.abs(x).toFixed(3);
+const shown = (v: unknown) => (v === undefined ? '(absent)' : typeof v === 'string' ? v : JSON.stringify(v));
+const cut = (s: string, n: number) => (s.length > n ? s.slice(0, n - 1) + '\u2026' : s);
+/** A prediction on one line, keeping its end (where the answer usually is) when it is long. */
+const tail = (s: string, n: number) => {
+  const flat = s.replace(/\s+/g, ' ').trim();
+  return flat.length > n ? '\u2026' + flat.slice(flat.length - n + 1) : flat;
+};
+
+/**
+ * A run comparison for the terminal: the runs with their scores, each run against the first
+ * (delta, fixed, broken, both right, both wrong, McNemar p), the config keys that differ, and
+ * the items whose outcome is in `itemOutcomes` (none by default).
+ */
+export function formatComparison(c: RunComparison, itemOutcomes: readonly ItemOutcome[] = []): string {
+  const out: string[] = [];
+  out.push(
+    table(
+      ['', 'run', 'judge', 'score', 'items', 'eval set'],
+      c.runs.map((r, i) => [i === 0 ? 'ref' : String(i), r.label, r.judge, score(r.scorecard.primary_score), `${r.scorecard.n_scored}/${r.scorecard.n_items}`, r.itemsSource]),
+      [3, 4],
+    ),
+  );
+  out.push(
+    '',
+    table(
+      ['vs ref', 'delta', 'fixed', 'broken', 'both right', 'both wrong', 'missing', 'p (McNemar)'],
+      c.items.pairs.map((p) => [String(p.index), signed(p.delta), String(p.fixed), String(p.broken), String(p.both_right), String(p.both_wrong), String(p.missing), p.p_value < 0.001 ? '<0.001' : p.p_value.toFixed(3)]),
+      [1, 2, 3, 4, 5, 6, 7],
+    ),
+  );
+  const { differences, same } = c.config;
+  out.push('');
+  if (differences.length === 0) out.push(`Configs: the same (${same} keys).`);
+  else out.push(`Configs: ${differences.length} key${differences.length === 1 ? ' differs' : 's differ'} (${same} the same)`, table(['key', ...c.runs.map((_, i) => (i === 0 ? 'ref' : String(i)))], differences.map((d) => [d.key, ...d.values.map((v) => cut(shown(v), 40))])));
+  for (const w of c.items.warnings) out.push('', `Warning: ${w}`);
+  if (itemOutcomes.length) {
+    const rows = c.items.rows.filter((r) => r.outcomes.some((o) => itemOutcomes.includes(o)));
+    out.push('', `Items ${itemOutcomes.join(' or ')} (${rows.length}):`);
+    if (rows.length) {
+      out.push(
+        table(
+          ['item', 'expected', ...c.runs.map((_, i) => (i === 0 ? 'ref' : String(i))), 'outcome'],
+          rows.map((r) => [
+            cut(r.item_id, 24),
+            tail(r.expected, 16),
+            ...r.cells.map((cell) => (cell ? `${cell.correct ? '\u2713' : '\u2717'} ${cell.predicted === null ? '(none)' : tail(cell.predicted, 20)}` : '-')),
+            r.outcomes.join(','),
+          ]),
+        ),
+      );
+    }
+  }
+  return out.join('\n');
 }

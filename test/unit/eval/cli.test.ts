@@ -164,6 +164,44 @@ describe('tunix-rt eval RUN_ID, leaderboard and baseline (a database with runs)'
     assert.match(badDate.stderr, /--since "yesterday" is not a date/);
   });
 
+  it('compare: each run against the first, item by item, with config differences', () => {
+    const r = cliJson(['compare', good, same, worse, '--db', db, '--judge', 'answer_correctness@v2', '--json', '--items', 'changed']);
+    assert.deepEqual(r.runs.map((x: any) => [x.runId, x.judge]), [good, same, worse].map((id) => [id, 'answer_correctness@v2']));
+    assert.deepEqual(
+      r.pairs.map((p: any) => [p.index, p.fixed, p.broken, p.both_right, p.both_wrong, p.missing, Number(p.delta.toFixed(2))]),
+      [
+        [1, 1, 1, 15, 3, 0, 0],
+        [2, 0, 4, 12, 4, 0, -0.2],
+      ],
+    );
+    assert.equal(r.pairs[0].p_value, 1);
+    assert.deepEqual(r.items.map((row: any) => [row.item_id, row.outcomes.join()]), [
+      ['trace-003', 'broken,both_right'],
+      ['trace-012', 'both_right,broken'],
+      ['trace-013', 'both_right,broken'],
+      ['trace-014', 'both_right,broken'],
+      ['trace-015', 'both_right,broken'],
+      ['trace-017', 'fixed,both_wrong'],
+    ]);
+    assert.ok(r.config.differences.some((d: any) => d.key.endsWith('learning_rate')), JSON.stringify(r.config.differences));
+    const text = cli(['compare', good, worse, '--db', db, '--judge', 'answer_correctness@v2', '--items', 'broken']);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /vs ref\s+delta\s+fixed\s+broken/);
+    assert.match(text.stdout, /1\s+-0\.200\s+0\s+4\s+12\s+4\s+0/);
+    assert.match(text.stdout, /Items broken \(4\):/);
+    assert.match(text.stdout, /learning_rate/);
+    // Without --judge each run's latest evaluation counts (here v1 for one, v2 for the other):
+    // compared, with a warning. Bad input is exit 2 with the reason.
+    assert.match(cli(['compare', good, worse, '--db', db]).stdout, /Warning: These evaluations used different judges \(answer_correctness@v1, answer_correctness@v2\)/);
+    const one = cli(['compare', good, '--db', db]);
+    assert.equal(one.code, 2);
+    assert.match(one.stderr, /at least two/);
+    const unknown = cli(['compare', good, 'run-nope', '--db', db]);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /"run-nope" is neither an evaluation nor an evaluated run/);
+    assert.match(cli(['compare', good, worse, '--db', db, '--items', 'wrong']).stderr, /"wrong" is not an outcome/);
+  });
+
   it('baseline check passes (exit 0) and regresses (exit 1) as it should', () => {
     const set = cliJson(['baseline', 'set', good, '--db', db, '--judge', 'answer_correctness@v2', '--tolerance', '0.05', '--json']);
     assert.equal(set.metric, 'primary_score');
