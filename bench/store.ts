@@ -306,8 +306,8 @@ async function main(): Promise<void> {
     const queries: Array<[string, TraceQuery, string]> = [
       ['query_first_page_ms', { limit: 50 }, 'first page of 50, insertion order'],
       ['query_filtered_page_ms', { category: 'game', limit: 50 }, 'first page of category "game" (12.5% of traces)'],
-      ['query_meta_filter_page_ms', { filters: [{ key: 'task_type', values: ['reverse'] }], limit: 50 }, 'first page with meta.task_type = "reverse" (json_extract, 12.5%)'],
-      ['query_meta_filter_rare_ms', { filters: [{ key: 'task_type', values: ['no-such-task'] }], limit: 50 }, 'meta filter matching nothing: json_extract over every trace (the worst case)'],
+      ['query_meta_filter_page_ms', { filters: [{ key: 'task_type', values: ['reverse'] }], limit: 50 }, 'first page with meta.task_type = "reverse" (12.5%: each trace in order is probed in the meta index)'],
+      ['query_meta_filter_rare_ms', { filters: [{ key: 'task_type', values: ['no-such-task'] }], limit: 50 }, 'meta filter matching nothing (a rare value: read from the meta index, no scan)'],
       ['query_fts_search_ms', { text: 'hundreds', limit: 50 }, 'full-text search, a word in ~2% of traces'],
       ['query_fts_common_word_ms', { text: 'carry', limit: 50 }, 'full-text search, a word in about half the traces'],
       ['query_fts_two_words_sorted_ms', { text: 'reverse string', sort: 'category', limit: 50 }, 'two words, sorted by category (collects every match)'],

@@ -87,8 +87,9 @@
  *   by triggers, so they cost no scan); a value comes back typed (string, number, boolean,
  *   null) and can be passed back as a filter value. `traceGroups` and `countTraces` with
  *   only source/category (or nothing) read the same kind of trigger-kept counts.
- * - Filters on meta keys use json_extract: a common value pages in ~1 ms at 100k traces, a
- *   value few traces have costs a scan (~60 ms CPU at 100k). Text search sorted by anything
+ * - Filters on meta keys read trace_meta_index (kept by triggers): a value few traces have is
+ *   read from it directly, a common one is probed row by row so a page stops early (both under
+ *   1 ms at 100k traces; the kept counts decide which). Text search sorted by anything
  *   but insertion order collects every match first (~17 ms CPU for 12k matches).
  * - `scoreTraces(store, ids | 'all')` computes and stores the tunix-rt baseline score;
  *   `getScores(store, id)`.

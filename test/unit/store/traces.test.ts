@@ -140,6 +140,64 @@ describe('store: traces', () => {
     await store.close();
   });
 
+  it('meta filters read the meta index: rare and common values, every type, after updates and deletes, as json_extract reads them', async () => {
+    const store = await seeded(0, 'meta-index.db');
+    const kinds = ['a', 'b', 'a', 'a', 'b', 'a', 'b', 'a'];
+    const metaOf = (k: number): Record<string, unknown> | null => {
+      if (k % 17 === 5) return null;
+      const m: Record<string, unknown> = { kind: k % 50 === 7 ? 'rare' : kinds[k % kinds.length] };
+      if (k % 3) m.n = [1, 1.0, 2.5, -3][k % 4];
+      if (k % 5 === 1) m.flag = k % 2 === 0;
+      if (k % 7 === 2) m.flag = 'true';
+      if (k % 11 === 3) m.obj = { x: [1, 'y'] };
+      if (k % 13 === 4) m.kind = null;
+      return m;
+    };
+    const metas = Array.from({ length: 300 }, (_, k) => metaOf(k));
+    await store.write((tx) => insertTraces(tx, metas.map((meta, k) => prepareTrace(trace(k, { meta: meta as TraceRecord['meta'] }))), '2025-01-01T00:00:00.000Z'));
+    // Change some traces' meta and delete others: the index follows.
+    const ids = queryTraces(store, { limit: 300 }).items.map((i) => i.id);
+    await store.write((tx) => {
+      for (const k of [7, 57, 8]) tx.run('UPDATE traces SET meta = ? WHERE id = ?', [JSON.stringify({ kind: 'moved', n: 9 }), ids[k]]);
+    });
+    metas[7] = metas[57] = metas[8] = { kind: 'moved', n: 9 };
+    await deleteTraces(store, [ids[107], ids[1], ids[2]]);
+    const alive = (k: number) => ![107, 1, 2].includes(k);
+    type V = string | number | boolean | null;
+    const holds = (meta: Record<string, unknown> | null, key: string, v: V): boolean => {
+      const x = meta?.[key];
+      if (v === null) return x === undefined || x === null;
+      if (typeof v === 'string') return x === v || (typeof x === 'object' && x !== null && JSON.stringify(x) === v);
+      return x === v;
+    };
+    const cases: Array<{ key: string; values: V[] }> = [
+      { key: 'kind', values: ['rare'] }, // few: read from the index
+      { key: 'kind', values: ['a'] }, // many: probed row by row
+      { key: 'kind', values: ['moved', 'b'] },
+      { key: 'kind', values: [null] },
+      { key: 'kind', values: ['rare', null] },
+      { key: 'n', values: [1] },
+      { key: 'n', values: [2.5, -3, '1'] },
+      { key: 'flag', values: [true] },
+      { key: 'flag', values: [false, 'true'] },
+      { key: 'obj', values: ['{"x":[1,"y"]}'] },
+      { key: 'nothing', values: ['x'] },
+    ];
+    for (const c of cases) {
+      const expected = ids.filter((_, k) => alive(k) && c.values.some((v) => holds(metas[k], c.key, v)));
+      const label = JSON.stringify(c);
+      assert.equal(countTraces(store, { filters: [c] }), expected.length, `count ${label}`);
+      assert.deepEqual(allPages(store, { filters: [c], limit: 7 }).map((t) => t.id), expected, `pages ${label}`);
+      const byCategory = allPages(store, { filters: [c], sort: 'category', order: 'desc', limit: 9 }).map((t) => t.id);
+      assert.deepEqual([...byCategory].sort(), [...expected].sort(), `sorted by category ${label}`);
+      assert.equal(traceGroups(store, { filters: [c] }).total, expected.length, `groups ${label}`);
+    }
+    // Two filters and a text search at once.
+    const both = ids.filter((_, k) => alive(k) && holds(metas[k], 'kind', 'a') && holds(metas[k], 'n', 1) && k % 3 === 0);
+    assert.deepEqual(allPages(store, { filters: [{ key: 'kind', values: ['a'] }, { key: 'n', values: [1] }], text: 'banana', limit: 5 }).map((t) => t.id), both);
+    await store.close();
+  });
+
   it('group counts for the tree, meta keys and values for filter pickers', async () => {
     const store = await seeded(12, 'groups.db');
     const g = traceGroups(store);
@@ -197,6 +255,7 @@ describe('store: traces', () => {
     await store.write((tx) =>
       tx.exec(`DROP TRIGGER trace_groups_insert; DROP TRIGGER trace_groups_delete; DROP TRIGGER trace_groups_update; DROP TABLE trace_groups;
         DROP TRIGGER trace_meta_values_insert; DROP TRIGGER trace_meta_values_delete; DROP TRIGGER trace_meta_values_update; DROP TABLE trace_meta_values;
+        DROP TRIGGER trace_meta_index_insert; DROP TRIGGER trace_meta_index_delete; DROP TRIGGER trace_meta_index_update; DROP TABLE trace_meta_index;
         DELETE FROM _migrations WHERE domain = 'traces' AND version > 1;`),
     );
     const file = store.path;
@@ -207,7 +266,9 @@ describe('store: traces', () => {
       { value: 'other', count: 6 },
       { value: 'even4', count: 3 },
     ]);
-    assert.equal(upgraded.read((q) => q.get<{ v: number }>("SELECT max(version) AS v FROM _migrations WHERE domain = 'traces'"))!.v, 3);
+    // The meta index is filled from the stored traces: a filter (which reads it) finds them.
+    assert.equal(countTraces(upgraded, { filters: [{ key: 'task_type', values: ['even4'] }] }), 3);
+    assert.equal(upgraded.read((q) => q.get<{ v: number }>("SELECT max(version) AS v FROM _migrations WHERE domain = 'traces'"))!.v, 4);
     await upgraded.close();
   });
 

@@ -1,10 +1,10 @@
 // Listing and searching traces: full text, source/category, meta filters, sorting and keyset
 // pagination (the cursor holds the last row's sort key, so page 100 costs what page 1 costs).
 import { UserError } from '../../errors';
-import type { Readable } from '../store';
+import type { Readable, Reader } from '../store';
 import type { SqlValue } from '../types';
 import { preview, type TraceSummary } from './model';
-import { allOf, ftsQuery, usesGroupCounts, whereClause } from './where';
+import { allOf, estimateMatches, ftsQuery, usesGroupCounts, whereClause, type MetaFilterPlan } from './where';
 
 export { ftsQuery, metaPath } from './where';
 
@@ -88,6 +88,19 @@ interface SummaryRow {
 const SUMMARY_COLUMNS = `t.seq, t.id, t.source, t.category, substr(t.prompt, 1, 400) AS prompt, substr(t.final_answer, 1, 400) AS answer,
   t.step_count, t.trace_version, t.imported_at, s.score AS score`;
 
+/**
+ * For a page: a meta filter that matches few traces (at most 1 in 20, by the kept counts) reads
+ * them from the index; a common one is checked row by row in the listing's order, so the page
+ * stops after its first rows instead of collecting every match.
+ */
+function pagePlan(r: Reader): (f: MetaFilter) => MetaFilterPlan {
+  let total: number | undefined;
+  return (f) => {
+    total ??= r.get<{ n: number }>('SELECT coalesce(sum(n), 0) AS n FROM trace_groups')?.n ?? 0;
+    return estimateMatches(r, f) * 20 <= total ? 'index' : 'probe';
+  };
+}
+
 /** One page of traces matching `q`. */
 export function queryTraces(store: Readable, q: TraceQuery = {}): TracePage {
   const sort = q.sort ?? 'imported';
@@ -97,30 +110,32 @@ export function queryTraces(store: Readable, q: TraceQuery = {}): TracePage {
   const limit = q.limit ?? 50;
   if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UserError(`The page size must be an integer from 1 to 1000, got ${limit}.`);
   const keys = SORT_KEYS[sort];
-  const params: SqlValue[] = [];
-  // Sorted by insertion order, a text search is driven from the full-text index itself,
-  // which yields docids in order, so LIMIT stops early instead of collecting every match.
-  const ftsDriven = q.text !== undefined && sort === 'imported';
-  let from = 'traces t';
-  const where: string[] = [];
-  if (ftsDriven) {
-    from = 'traces_fts f JOIN traces t ON t.seq = f.docid';
-    where.push('f.traces_fts MATCH ?');
-    params.push(ftsQuery(q.text!));
-  }
-  where.push(...whereClause(q, params, 't', ftsDriven));
-  if (q.after) {
-    const values = decodeCursor(q.after, sort, order);
-    const cols = keys.map((k) => (ftsDriven && k === 'seq' ? 'f.docid' : `t.${k}`));
-    const op = order === 'asc' ? '>' : '<';
-    where.push(cols.length === 1 ? `${cols[0]} ${op} ?` : `(${cols.join(', ')}) ${op} (${cols.map(() => '?').join(', ')})`);
-    params.push(...values);
-  }
-  const orderBy = keys.map((k) => `${ftsDriven && k === 'seq' ? 'f.docid' : `t.${k}`} ${order.toUpperCase()}`).join(', ');
-  const sql = `SELECT ${SUMMARY_COLUMNS} FROM ${from} LEFT JOIN scores s ON s.trace_id = t.id AND s.criteria = 'baseline'
+  const rows = store.read((r) => {
+    const params: SqlValue[] = [];
+    // Sorted by insertion order, a text search is driven from the full-text index itself,
+    // which yields docids in order, so LIMIT stops early instead of collecting every match.
+    const ftsDriven = q.text !== undefined && sort === 'imported';
+    let from = 'traces t';
+    const where: string[] = [];
+    if (ftsDriven) {
+      from = 'traces_fts f JOIN traces t ON t.seq = f.docid';
+      where.push('f.traces_fts MATCH ?');
+      params.push(ftsQuery(q.text!));
+    }
+    where.push(...whereClause(q, params, 't', ftsDriven, pagePlan(r)));
+    if (q.after) {
+      const values = decodeCursor(q.after, sort, order);
+      const cols = keys.map((k) => (ftsDriven && k === 'seq' ? 'f.docid' : `t.${k}`));
+      const op = order === 'asc' ? '>' : '<';
+      where.push(cols.length === 1 ? `${cols[0]} ${op} ?` : `(${cols.join(', ')}) ${op} (${cols.map(() => '?').join(', ')})`);
+      params.push(...values);
+    }
+    const orderBy = keys.map((k) => `${ftsDriven && k === 'seq' ? 'f.docid' : `t.${k}`} ${order.toUpperCase()}`).join(', ');
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM ${from} LEFT JOIN scores s ON s.trace_id = t.id AND s.criteria = 'baseline'
 WHERE ${allOf(where)} ORDER BY ${orderBy} LIMIT ?`;
-  params.push(limit + 1);
-  const rows = store.read((r) => r.all<SummaryRow>(sql, params));
+    params.push(limit + 1);
+    return r.all<SummaryRow>(sql, params);
+  });
   const more = rows.length > limit;
   if (more) rows.length = limit;
   const items = rows.map(toSummary);

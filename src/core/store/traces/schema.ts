@@ -108,6 +108,37 @@ CREATE TRIGGER trace_meta_values_update AFTER UPDATE OF meta ON traces BEGIN
     ON CONFLICT (key, type, value) DO UPDATE SET n = n + 1;
 END;`,
   },
+  {
+    version: 4,
+    description: 'trace_meta_index: which traces hold each meta key = value, kept by triggers, so a filter on a rare value needs no scan',
+    // The same (key, type, value) as trace_meta_values, one row per trace: a filter reads the
+    // traces it matches from the primary key instead of parsing every trace's meta.
+    up: `
+CREATE TABLE trace_meta_index (
+  key TEXT NOT NULL,
+  type TEXT NOT NULL,
+  value NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (key, type, value, seq)
+) WITHOUT ROWID;
+INSERT INTO trace_meta_index (key, type, value, seq)
+  SELECT j.key, j.type, CASE WHEN j.type IN ('object', 'array') THEN j.value WHEN j.type = 'null' THEN '' ELSE j.atom END, t.seq
+  FROM traces t, json_each(t.meta) j WHERE t.meta IS NOT NULL;
+CREATE TRIGGER trace_meta_index_insert AFTER INSERT ON traces WHEN new.meta IS NOT NULL BEGIN
+  INSERT INTO trace_meta_index (key, type, value, seq)
+    SELECT key, type, CASE WHEN type IN ('object', 'array') THEN value WHEN type = 'null' THEN '' ELSE atom END, new.seq FROM json_each(new.meta);
+END;
+CREATE TRIGGER trace_meta_index_delete AFTER DELETE ON traces WHEN old.meta IS NOT NULL BEGIN
+  DELETE FROM trace_meta_index WHERE (key, type, value, seq) IN
+    (SELECT key, type, CASE WHEN type IN ('object', 'array') THEN value WHEN type = 'null' THEN '' ELSE atom END, old.seq FROM json_each(old.meta));
+END;
+CREATE TRIGGER trace_meta_index_update AFTER UPDATE OF meta ON traces BEGIN
+  DELETE FROM trace_meta_index WHERE old.meta IS NOT NULL AND (key, type, value, seq) IN
+    (SELECT key, type, CASE WHEN type IN ('object', 'array') THEN value WHEN type = 'null' THEN '' ELSE atom END, old.seq FROM json_each(old.meta));
+  INSERT INTO trace_meta_index (key, type, value, seq)
+    SELECT key, type, CASE WHEN type IN ('object', 'array') THEN value WHEN type = 'null' THEN '' ELSE atom END, new.seq FROM json_each(new.meta) WHERE new.meta IS NOT NULL;
+END;`,
+  },
 ]);
 
 registerMigrations('scores', [
