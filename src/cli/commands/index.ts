@@ -14,5 +14,6 @@ import { compareCommand } from './compare';
 import { baselineCommand } from './baseline';
 import { trainCommand } from './train';
 import { runsCommand } from './runs';
+import { modelsCommand } from './models';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, generateCommand, datasetCommand, demoCommand, validateCommand, importCommand, tracesCommand, evalCommand, leaderboardCommand, compareCommand, baselineCommand, trainCommand, runsCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, generateCommand, datasetCommand, demoCommand, validateCommand, importCommand, tracesCommand, evalCommand, leaderboardCommand, compareCommand, baselineCommand, trainCommand, runsCommand, modelsCommand];
