@@ -1,6 +1,4 @@
-// Commands that belong to no single feature: the log and the environment check. Also the
-// Models view, which lists registered models once the registry exists (empty until then,
-// so its welcome content shows).
+// Commands that belong to no single feature: the log and the environment check.
 import * as vscode from 'vscode';
 import type { Feature } from './index';
 import { runCli } from '../cli';
@@ -29,7 +27,5 @@ export const foundationFeature: Feature = {
         );
         if (pick) s.log.show(true);
     });
-    // Until the model registry lands, the Models view is empty and shows its welcome content.
-    s.track(vscode.window.createTreeView('tunix.models', { treeDataProvider: { getChildren: () => [], getTreeItem: (e: vscode.TreeItem) => e } }));
   },
 };

@@ -7,10 +7,11 @@ import { tracesFeature } from '../traces/feature';
 import { datasetsFeature } from '../datasets/feature';
 import { evalFeature } from '../eval/feature';
 import { runsFeature } from '../runs/feature';
+import { modelsFeature } from '../models/feature';
 
 export interface Feature {
   name: string;
   register(services: ExtensionContextServices): void;
 }
 
-export const FEATURES: Feature[] = [foundationFeature, diagnosticsFeature, tracesFeature, datasetsFeature, evalFeature, runsFeature];
+export const FEATURES: Feature[] = [foundationFeature, diagnosticsFeature, tracesFeature, datasetsFeature, evalFeature, runsFeature, modelsFeature];

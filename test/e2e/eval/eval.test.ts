@@ -12,6 +12,7 @@ import {
   answerInputBox,
   clearNotifications,
   cspViolations,
+  focusView,
   getWebviewFrame,
   openFile,
   openWorkbench,
@@ -19,6 +20,7 @@ import {
   runCommand,
   screenshot,
   setTheme,
+  visibleQuickRows,
   waitFor,
   waitForLightBackground,
   waitForNotification,
@@ -210,9 +212,34 @@ describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', fu
     await screenshot('eval-leaderboard-baseline-dark');
   });
 
-  it('reads well in the light theme (leaderboard and comparison)', async () => {
+  it("registers the trained run's model and the Models view lists it with its score", async () => {
+    await focusTextEditor();
+    await runCommand('Tunix: Register Model...');
+    // Only completed runs with model files are offered: the external column adders write none.
+    await waitForQuickInput('Register Model (1/2)');
+    const page = await openWorkbench();
+    const rows = visibleQuickRows(page);
+    await waitFor(async () => (await rows.count()) === 1, 'one registrable run offered');
+    assert.match((await rows.first().textContent()) ?? '', /transformer 20 steps/);
+    await pickQuickItem('transformer 20 steps');
+    await waitForQuickInput('Register Model (2/2)');
+    assert.equal(await page.locator('.quick-input-widget .quick-input-box input').inputValue(), 'addition', 'the dataset name is suggested');
+    await answerInputBox('adder');
+    await waitForNotification(/Registered adder v1 \(score 0\.\d{3}\)/);
+    await clearNotifications();
+    const pane = await focusView('Models');
+    await pane.locator('.monaco-list-row', { hasText: 'adder' }).first().waitFor({ timeout: 15_000 });
+    await pane.locator('.monaco-list-row', { hasText: /v1.*answer_correctness@v2/ }).first().waitFor({ timeout: 15_000 });
+    await page.mouse.move(0, 0);
+    await screenshot('models-view-dark');
+  });
+
+  it('reads well in the light theme (leaderboard, comparison and models)', async () => {
     const page = await openWorkbench();
     await setTheme('light');
+    await focusView('Models');
+    await page.mouse.move(0, 0);
+    await screenshot('models-view-light');
     board = await showPanel('Tunix Leaderboard', 'table.board');
     await waitForLightBackground(board, 'the leaderboard');
     await page.mouse.move(0, 0);
