@@ -15,7 +15,7 @@ import type { Store } from '../../core/store';
 import { parseDifficulties, parseTask, type Difficulty, type TaskChoice } from '../../core/generate';
 import { BACKEND_CHOICES, type BackendChoice } from '../../core/run/types';
 import { applyOverrides, defaultTunables } from '../../core/run/trainerConfig';
-import { evaluateStage, trainStage, type DemoRunState } from './demoLearn';
+import { evaluateStage, registerStage, trainStage, type DemoRunState } from './demoLearn';
 
 /**
  * The embedded defaults (no settings, no downloads): what `npm run demo` runs with.
@@ -196,7 +196,7 @@ export const exportStage: DemoStage = {
 };
 
 /** The demo, in order. */
-export const DEMO_STAGES: DemoStage[] = [generateStage, importStage, datasetStage, exportStage, trainStage, evaluateStage];
+export const DEMO_STAGES: DemoStage[] = [generateStage, importStage, datasetStage, exportStage, trainStage, evaluateStage, registerStage];
 
 /** The closing hints: the files, the commands to look further, and what to open in VS Code. */
 function whereThingsAre(dir: string, dbPath: string, ctx: DemoContext, run: DemoRunState | undefined): string {
@@ -209,6 +209,8 @@ function whereThingsAre(dir: string, dbPath: string, ctx: DemoContext, run: Demo
     `  exports     ${rel(path.join(dir, 'exports'))}/`,
   ];
   if (run) lines.push(`  run         ${rel(run.runDir)}/ (config.json, metrics.jsonl, predictions.jsonl, model/, logs/)`);
+  const model = ctx.state.model as { dir: string; name: string; version: number } | undefined;
+  if (model) lines.push(`  model       ${rel(model.dir)}/ (${model.name} v${model.version}, model_version.json)`);
   lines.push('', 'Look further:', `  node dist/cli.js dataset show ${ctx.datasetKey ?? ''} --db ${rel(dbPath)}`);
   if (run) lines.push(`  node dist/cli.js runs show ${run.runId} --db ${rel(dbPath)}`, `  node dist/cli.js leaderboard --db ${rel(dbPath)}`);
   else lines.push(`  node dist/cli.js traces list --db ${rel(dbPath)} --limit 5`);
@@ -216,7 +218,7 @@ function whereThingsAre(dir: string, dbPath: string, ctx: DemoContext, run: Demo
     '',
     `In VS Code: open the folder ${rel(dir)} (code ${rel(dir)}) with this extension installed; the Tunix`,
     '  sidebar finds its database. Then: Traces (browse, open one), Datasets (demo-v1: Show Dataset Stats),',
-    `  Runs (${run ? `${run.runId}: ` : ''}Open Metrics for the loss curves), and "Tunix: Show Leaderboard" for the scores.`,
+    `  Runs (${run ? `${run.runId}: ` : ''}Open Metrics for the loss curves), Models, and "Tunix: Show Leaderboard" for the scores.`,
     '',
   );
   return lines.join('\n');

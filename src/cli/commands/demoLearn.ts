@@ -1,8 +1,10 @@
 // The demo's learning half: `train` starts a real run of the built-in recipe on the demo
 // dataset through the run engine (the same path as `tunix-rt train`) and follows it on
 // stderr; `evaluate` judges the run's predictions on its test split and stores the
-// evaluations, so the leaderboard and the VS Code views show them.
+// evaluations, so the leaderboard and the VS Code views show them; `register` registers the
+// run's model as a version in the model registry (the Models view).
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { createRunEngine } from '../../core/run/createEngine';
 import type { RunEngine } from '../../core/run/engine';
 import { formatNumber } from '../../core/run/format';
@@ -135,6 +137,24 @@ export const evaluateStage: DemoStage = {
     return {
       summary: `${main.judge} ${pct(main.primary_score)} of ${main.n_items} items (${v1.judge} ${pct(v1.primary_score)})${groups.length ? `; ${groups.join('; ')}` : ''}`,
       data: { run_id: run.runId, evaluations },
+    };
+  },
+};
+
+export const registerStage: DemoStage = {
+  name: 'register',
+  title: 'Register its model as a version',
+  async run(ctx) {
+    const run = ctx.state.run as DemoRunState | undefined;
+    if (!run) throw new Error('The register stage needs the train stage before it.');
+    const { registerModel } = await import('../../core/registry/modelRegistry');
+    const v = await registerModel(await ctx.store(), { databasePath: ctx.dbPath, run: run.runId, name: ctx.options.datasetName, description: 'registered by tunix-rt demo', judge: DEMO_JUDGES[0] });
+    const bytes = v.manifest.files.reduce((n, f) => n + f.bytes, 0);
+    ctx.state.model = { dir: v.dir, name: v.name, version: v.version };
+    const score = v.primaryScore === null ? 'not evaluated' : `${v.judge} ${(v.primaryScore * 100).toFixed(1)} %`;
+    return {
+      summary: `${v.name} v${v.version}: ${v.manifest.files.length} files (${(bytes / 1024).toFixed(0)} KiB, SHA-256 recorded), ${score}, in ${path.relative(ctx.dir, v.dir)}/`,
+      data: { name: v.name, version: v.version, dir: v.dir, primary_score: v.primaryScore, judge: v.judge, files: v.manifest.files.length },
     };
   },
 };

@@ -8,11 +8,12 @@ import type { ModelVersion } from '../../core/registry/modelRegistry';
 
 const VERBS = {
   register: {
-    usage: 'tunix-rt models register RUN_ID --name NAME [--description TEXT] [--json]',
+    usage: 'tunix-rt models register RUN_ID --name NAME [--description TEXT] [--judge NAME] [--json]',
     summary: "register a completed run's model as the next version of NAME",
     details: `  RUN_ID           a completed run (its id or a unique prefix)
   --name NAME      the model's name (letters, digits, ".", "_", "-"); versions count from 1
   --description T  a note kept with the version
+  --judge NAME     record the run's latest score by this judge (default: its latest evaluation)
   --json           print the version: {name, version, run_id, dir, primary_score, judge, manifest}`,
   },
   list: {
@@ -103,7 +104,7 @@ export const modelsCommand: CliCommand = {
     }
     if (!(first in VERBS)) throw new UserError(`Unknown verb "${first}". Verbs: ${Object.keys(VERBS).join(', ')}. Run \`tunix-rt models --help\`.`);
     const verb = first as Verb;
-    const { values, positionals } = parse(`models ${verb}`, rest, { ...DB_OPTIONS, json: { type: 'boolean' }, name: { type: 'string' }, description: { type: 'string' } });
+    const { values, positionals } = parse(`models ${verb}`, rest, { ...DB_OPTIONS, json: { type: 'boolean' }, name: { type: 'string' }, description: { type: 'string' }, judge: { type: 'string' } });
     if (values.help) return io.out(verbHelp(verb) + '\n'), EXIT.ok;
     const one = () => {
       if (positionals.length !== 1) throw new UserError(`models ${verb} takes one argument: ${VERBS[verb].usage}.`);
@@ -116,7 +117,7 @@ export const modelsCommand: CliCommand = {
     try {
       switch (verb) {
         case 'register': {
-          const v = await registry.registerModel(store, { databasePath: store.path, run: one(), name: required('models register', values, 'name'), description: values.description });
+          const v = await registry.registerModel(store, { databasePath: store.path, run: one(), name: required('models register', values, 'name'), description: values.description, judge: values.judge });
           if (values.json) printJson(io, { ...json(v), manifest: v.manifest });
           else io.out(`Registered ${v.name}@${v.version} from run ${v.runId}: ${score(v)}. Files in ${v.dir}\n`);
           return EXIT.ok;

@@ -204,6 +204,8 @@ export interface RegisterOptions {
   run: string;
   name: string;
   description?: string;
+  /** Whose score the version records: the run's latest evaluation by this judge (default: by any judge). */
+  judge?: string;
   now?: () => Date;
 }
 
@@ -217,7 +219,8 @@ export async function registerModel(store: Store, o: RegisterOptions): Promise<M
   const run = store.read((q) => getRun(q, resolveRunId(q, o.run)))!;
   const why = whyNotRegistrable(run);
   if (why) throw new UserError(why);
-  const evaluation = store.read((q) => latestEvaluationOfRun(q, run.id));
+  const evaluation = store.read((q) => latestEvaluationOfRun(q, run.id, o.judge));
+  if (o.judge && !evaluation) throw new UserError(`Run ${run.id} has no evaluation by ${o.judge}; evaluate it first (tunix-rt eval ${run.id} --judge ${o.judge}), or register without a judge.`);
   const finalMetrics = await finalTrainingMetrics(run.runDir);
   const root = modelsRootFor(o.databasePath);
   const staging = path.join(root, `.staging-${process.pid}-${Date.now()}`);

@@ -30,7 +30,7 @@ describe('tunix-rt demo: train and evaluate', function () {
     assert.equal(report.ok, true);
     assert.deepEqual(
       report.stages.map((s: { stage: string; status: string }) => [s.stage, s.status]),
-      ['generate', 'import', 'dataset', 'export', 'train', 'evaluate'].map((s) => [s, 'ok']),
+      ['generate', 'import', 'dataset', 'export', 'train', 'evaluate', 'register'].map((s) => [s, 'ok']),
     );
     const train = report.stages[4].data;
     assert.match(report.run_id, /^run-/);
@@ -71,6 +71,15 @@ describe('tunix-rt demo: train and evaluate', function () {
     // Stored: the leaderboard of the demo's database lists both evaluations of the run.
     const board = cliJson<Array<{ evaluation_id: string; run_id: string }>>(['leaderboard', '--db', report.database, '--all', '--json']);
     for (const e of evaluations) assert.ok(board.some((row) => row.evaluation_id === e.evaluation_id && row.run_id === report.run_id), `${e.judge} on the leaderboard`);
+
+    // Registered: the run's model is version 1 of "demo", with the latest evaluation's score.
+    const registered = report.stages[6].data;
+    assert.deepEqual([registered.name, registered.version], ['demo', 1]);
+    assert.ok(registered.files >= 3, `model files: ${registered.files}`);
+    assert.equal(cli(['models', 'verify', 'demo@1', '--db', report.database]).code, 0, 'its files match their SHA-256');
+    const [listed] = cliJson<Array<{ run_id: string; primary_score: number }>>(['models', 'list', '--db', report.database, '--json']);
+    assert.equal(listed.run_id, report.run_id);
+    assert.equal(listed.primary_score, evaluations[0].primary_score, 'the score by the demo\'s main judge (answer_correctness@v2)');
   });
 
   it('refuses a bad --set, --steps or --backend before touching the folder', () => {

@@ -60,7 +60,9 @@ describe('model registry', () => {
     assert.equal(v2.judge, 'answer_correctness@v2');
     assert.equal(v2.primaryScore, 0.9);
     assert.equal(v2.manifest.final_metrics.eval_loss, 0.4);
-    const other = await withStore(db, (s) => registerModel(s, { databasePath: db, run: b, name: 'other.model_1' }));
+    const other = await withStore(db, (s) => registerModel(s, { databasePath: db, run: b, name: 'other.model_1', judge: 'answer_correctness@v2' }));
+    assert.equal(other.primaryScore, 0.9);
+    await withStore(db, (s) => assert.rejects(registerModel(s, { databasePath: db, run: b, name: 'x', judge: 'answer_correctness@v1' }), /has no evaluation by answer_correctness@v1; evaluate it first/));
     assert.equal(other.version, 1);
     const all = await withStore(db, (s) => s.read((q) => listModelVersions(q, db)));
     assert.deepEqual(all.map((v) => `${v.name}@${v.version}`), ['adder@2', 'adder@1', 'other.model_1@1']);
