@@ -213,6 +213,7 @@ function whereThingsAre(dir: string, dbPath: string, ctx: DemoContext, run: Demo
   if (model) lines.push(`  model       ${rel(model.dir)}/ (${model.name} v${model.version}, model_version.json)`);
   lines.push('', 'Look further:', `  node dist/cli.js dataset show ${ctx.datasetKey ?? ''} --db ${rel(dbPath)}`);
   if (run) lines.push(`  node dist/cli.js runs show ${run.runId} --db ${rel(dbPath)}`, `  node dist/cli.js leaderboard --db ${rel(dbPath)}`);
+  if (model) lines.push(`  node dist/cli.js models show ${model.name}@${model.version} --db ${rel(dbPath)}`);
   else lines.push(`  node dist/cli.js traces list --db ${rel(dbPath)} --limit 5`);
   lines.push(
     '',
