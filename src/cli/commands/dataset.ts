@@ -14,7 +14,7 @@ import { EXPORT_FORMATS, EXPORT_FORMAT_SUMMARIES, parseExportFormat } from '../.
 import { manifestPath, SELECTION_STRATEGIES, type DatasetManifest, type MetaFilters, type SelectionStrategy } from '../../core/dataset/manifest';
 import { deleteDataset, getManifest, listDatasets, missingTraces } from '../../core/dataset/repository';
 import { DEFAULT_SPLITS, parseSplits } from '../../core/dataset/splits';
-import { DB_HELP as STORE_HELP, DB_OPTIONS, openCliStore } from './traces';
+import { DB_HELP as STORE_HELP, DB_OPTIONS, openCliStore } from '../database';
 
 const VERBS = ['build', 'export', 'list', 'show', 'delete'] as const;
 type Verb = (typeof VERBS)[number];

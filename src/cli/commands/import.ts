@@ -3,7 +3,7 @@
 import type { CliCommand } from '../command';
 import { EXIT, intFlag, parse, printJson } from '../command';
 import { UserError } from '../../core/errors';
-import { DB_HELP, DB_OPTIONS, openCliStore } from './traces';
+import { DB_HELP, DB_OPTIONS, openCliStore } from '../database';
 
 export const importCommand: CliCommand = {
   name: 'import',

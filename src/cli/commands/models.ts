@@ -3,7 +3,8 @@
 import type { CliCommand } from '../command';
 import { EXIT, parse, printJson, required } from '../command';
 import { UserError } from '../../core/errors';
-import { DB_HELP, DB_OPTIONS, openCliStore } from './traces';
+import { DB_OPTIONS, openCliStore } from '../database';
+import { chooseVerb, commandHelp, verbHelp, type VerbSpec } from '../verbs';
 import type { ModelVersion } from '../../core/registry/modelRegistry';
 
 const VERBS = {
@@ -36,28 +37,17 @@ const VERBS = {
     summary: 'delete one version: its record and its files (the run is not touched)',
     details: `  --json           print {deleted: "NAME@VERSION"}`,
   },
-} as const;
-type Verb = keyof typeof VERBS;
+} as const satisfies Record<string, VerbSpec>;
 
-const HELP = `Usage: tunix-rt models <register|list|show|verify|delete> [options]
-
-The model registry (tunix-rt models <verb> --help for each verb): a completed run's model
+const HELP = commandHelp(
+  'models',
+  `The model registry (tunix-rt models <verb> --help for each verb): a completed run's model
 (weights, tokenizer, config) registered as a numbered version of a named model. Its files are
 copied to models/<name>/v<version>/ next to the database, with model_version.json (run,
 dataset, training config, final metrics, latest scorecard, SHA-256 of every file), so a
-version outlives its run.
-
-Verbs:
-${(Object.keys(VERBS) as Verb[]).map((k) => `  ${k.padEnd(9)} ${VERBS[k].summary}`).join('\n')}
-
-Options shared by all verbs:
-${DB_HELP}
-  -h, --help         show this help`;
-
-function verbHelp(v: Verb): string {
-  const d = VERBS[v];
-  return `Usage: ${d.usage} [--db PATH]\n\n${d.summary[0].toUpperCase()}${d.summary.slice(1)}.\n\nOptions:\n${d.details}\n${DB_HELP}\n  -h, --help       show this help`;
-}
+version outlives its run.`,
+  VERBS,
+);
 
 function json(v: ModelVersion) {
   return { name: v.name, version: v.version, run_id: v.runId, dataset_key: v.datasetKey, model: v.model, description: v.description, primary_score: v.primaryScore, judge: v.judge, created_at: v.createdAt, dir: v.dir };
@@ -97,15 +87,11 @@ export const modelsCommand: CliCommand = {
   summary: 'Register completed runs as model versions; list, show, verify and delete them',
   help: HELP,
   async run(argv, io) {
-    const [first, ...rest] = argv;
-    if (!first || first === '--help' || first === '-h') {
-      io.out(HELP + '\n');
-      return first ? EXIT.ok : EXIT.usage;
-    }
-    if (!(first in VERBS)) throw new UserError(`Unknown verb "${first}". Verbs: ${Object.keys(VERBS).join(', ')}. Run \`tunix-rt models --help\`.`);
-    const verb = first as Verb;
+    const verb = chooseVerb('models', VERBS, argv);
+    if (!verb) return io.out(HELP + '\n'), argv.length ? EXIT.ok : EXIT.usage;
+    const rest = argv.slice(1);
     const { values, positionals } = parse(`models ${verb}`, rest, { ...DB_OPTIONS, json: { type: 'boolean' }, name: { type: 'string' }, description: { type: 'string' }, judge: { type: 'string' } });
-    if (values.help) return io.out(verbHelp(verb) + '\n'), EXIT.ok;
+    if (values.help) return io.out(verbHelp(VERBS[verb]) + '\n'), EXIT.ok;
     const one = () => {
       if (positionals.length !== 1) throw new UserError(`models ${verb} takes one argument: ${VERBS[verb].usage}.`);
       return positionals[0];

@@ -9,7 +9,8 @@ import { lastLines } from '../../core/run/fileTail';
 import { describeRun, formatNumber } from '../../core/run/format';
 import { runFiles } from '../../core/run/runFolder';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from '../../core/run/types';
-import { DB_HELP, DB_OPTIONS, openCliStore } from './traces';
+import { DB_OPTIONS, openCliStore } from '../database';
+import { chooseVerb, commandHelp, verbHelp, type VerbSpec } from '../verbs';
 import { exitFor, reportEnd, runInForeground, runJson, waitUntilStarted } from './train';
 
 const VERBS = {
@@ -47,25 +48,9 @@ const VERBS = {
     details: `  ID               a run id or a unique prefix of one
   --json           print {deleted: ID}`,
   },
-} as const;
-type Verb = keyof typeof VERBS;
+} as const satisfies Record<string, VerbSpec>;
 
-function verbHelp(v: Verb): string {
-  const d = VERBS[v];
-  return `Usage: ${d.usage} [--db PATH]\n\n${d.summary[0].toUpperCase()}${d.summary.slice(1)}.\n\nOptions:\n${d.details}\n${DB_HELP}\n  -h, --help       show this help`;
-}
-
-const HELP = `Usage: tunix-rt runs <list|show|cancel|resume|delete> [options]
-
-Training runs of the database (tunix-rt runs <verb> --help for each verb). Start one with
-\`tunix-rt train\`.
-
-Verbs:
-${(Object.keys(VERBS) as Verb[]).map((k) => `  ${k.padEnd(7)} ${VERBS[k].summary}`).join('\n')}
-
-Options shared by all verbs:
-${DB_HELP}
-  -h, --help         show this help`;
+const HELP = commandHelp('runs', 'Training runs of the database (tunix-rt runs <verb> --help for each verb). Start one with\n`tunix-rt train`.', VERBS);
 
 function table(runs: RunRecord[]): string {
   if (!runs.length) return 'No runs. Start one with `tunix-rt train --dataset KEY`.';
@@ -102,20 +87,16 @@ export const runsCommand: CliCommand = {
   summary: 'List, show, cancel, resume and delete training runs',
   help: HELP,
   async run(argv, io) {
-    const [first, ...rest] = argv;
-    if (!first || first === '--help' || first === '-h') {
-      io.out(HELP + '\n');
-      return first ? EXIT.ok : EXIT.usage;
-    }
-    if (!(first in VERBS)) throw new UserError(`Unknown verb "${first}". Verbs: ${Object.keys(VERBS).join(', ')}. Run \`tunix-rt runs --help\`.`);
-    const verb = first as Verb;
+    const verb = chooseVerb('runs', VERBS, argv);
+    if (!verb) return io.out(HELP + '\n'), argv.length ? EXIT.ok : EXIT.usage;
+    const rest = argv.slice(1);
     const { values, positionals } = parse(
       `runs ${verb}`,
       rest,
       { ...DB_OPTIONS, json: { type: 'boolean' }, status: { type: 'string', multiple: true }, dataset: { type: 'string' }, limit: { type: 'string' }, lines: { type: 'string' }, detach: { type: 'boolean' } },
       true,
     );
-    if (values.help) return io.out(verbHelp(verb) + '\n'), EXIT.ok;
+    if (values.help) return io.out(verbHelp(VERBS[verb]) + '\n'), EXIT.ok;
     const id = () => {
       if (positionals.length !== 1) throw new UserError(`runs ${verb} takes one run id (or a unique prefix). Run \`tunix-rt runs ${verb} --help\`.`);
       return positionals[0];

@@ -1,47 +1,10 @@
 // `tunix-rt traces list|search|show|delete|score|groups`: browse and change the trace database.
-// Also the database-opening helper the import command shares (--db, --start-fresh,
-// --salvage-journal and the messages for a damaged or busy database).
-import * as path from 'node:path';
 import type { CliCommand, Io } from '../command';
 import { EXIT, intFlag, parse, printJson } from '../command';
 import { UserError } from '../../core/errors';
-import { DEFAULT_DATABASE_RELATIVE } from '../../core/env/paths';
-import type { Store } from '../../core/store/store';
+import { DB_OPTIONS, openCliStore } from '../database';
+import { chooseVerb, commandHelp, verbHelp, type VerbSpec } from '../verbs';
 import type { MetaFilter, TraceQuery, TraceSort, StoredTrace, TracePage } from '../../core/store/traces';
-
-export const DB_OPTIONS = {
-  db: { type: 'string' },
-  'start-fresh': { type: 'boolean' },
-  'salvage-journal': { type: 'boolean' },
-} as const;
-
-export const DB_HELP = `  --db PATH          database file (default: ${DEFAULT_DATABASE_RELATIVE} under the current folder;
-                     missing folders are created)
-  --start-fresh      if the database is damaged, rename it to PATH.corrupt-<time> and start a
-                     new, empty one (a good database is never touched)
-  --salvage-journal  if the change journal is damaged, keep every change before the damage
-                     and set the journal aside (PATH.journal.damaged-<time>)`;
-
-/** Opens the store named by --db, applying --start-fresh / --salvage-journal to a damaged one. */
-export async function openCliStore(values: { db?: string; 'start-fresh'?: boolean; 'salvage-journal'?: boolean }, io: Io, purpose: string): Promise<Store> {
-  const { openStore, isCorruptDatabaseError, startFresh } = await import('../../core/store');
-  const dbPath = path.resolve(values.db ?? DEFAULT_DATABASE_RELATIVE);
-  const options = { purpose: `tunix-rt ${purpose}`, salvageJournal: !!values['salvage-journal'] };
-  try {
-    const store = await openStore(dbPath, options);
-    const info = store.info();
-    if (info.salvaged) io.err(`Kept every change through #${info.salvaged.keptThroughSeq}; the damaged journal was set aside as ${info.salvaged.movedTo}.\n`);
-    return store;
-  } catch (err) {
-    if (!isCorruptDatabaseError(err) || !values['start-fresh']) {
-      if (isCorruptDatabaseError(err)) throw new UserError(`${err.message}\nRun again with --start-fresh to do that${err.part === 'journal' ? ', or --salvage-journal' : ''}.`);
-      throw err;
-    }
-    const moved = await startFresh(dbPath);
-    io.err(`The database was damaged (${err.detail}); moved it aside: ${moved.join(', ')}. Starting a new, empty database at ${dbPath}.\n`);
-    return openStore(dbPath, options);
-  }
-}
 
 /** Parses repeated `--filter key=value`: the same key repeated means any of the values. */
 export function parseFilters(raw: readonly string[] | undefined): MetaFilter[] {
@@ -83,7 +46,7 @@ const QUERY_HELP = `  --limit N          traces per page, 1-1000 (default 50)
   --order asc|desc   default asc
   --json             print {items, next} as JSON`;
 
-const VERBS: Record<string, { usage: string; summary: string; details: string }> = {
+const VERBS: Record<string, VerbSpec> = {
   list: { usage: 'tunix-rt traces list [options]', summary: 'list traces, a page at a time', details: QUERY_HELP },
   search: { usage: 'tunix-rt traces search WORDS... [options]', summary: 'find traces whose prompt, steps or answer hold all the words (word* = prefix)', details: QUERY_HELP },
   show: { usage: 'tunix-rt traces show ID [--json]', summary: 'print one trace with its scores', details: '  --json             print the stored trace as JSON' },
@@ -96,23 +59,9 @@ const VERBS: Record<string, { usage: string; summary: string; details: string }>
   groups: { usage: 'tunix-rt traces groups [--json]', summary: 'count traces by source and category', details: '  --json             print {total, sources: [{source, count, categories}]} as JSON' },
 };
 
-function verbHelp(verb: string): string {
-  const v = VERBS[verb];
-  return `Usage: ${v.usage} [--db PATH]\n\n${v.summary[0].toUpperCase()}${v.summary.slice(1)}.\n\nOptions:\n${v.details}\n${DB_HELP}\n  -h, --help         show this help\n\nExit codes: 0 done, 1 some id was not found, 2 could not run.`;
-}
+const EXIT_CODES = 'Exit codes: 0 done, 1 some id was not found, 2 could not run.';
 
-const HELP = `Usage: tunix-rt traces <list|search|show|delete|score|groups> [options]
-
-Browse and change the trace database (tunix-rt traces <verb> --help for each verb).
-
-Verbs:
-${Object.entries(VERBS)
-  .map(([k, v]) => `  ${k.padEnd(7)} ${v.summary}`)
-  .join('\n')}
-
-Options shared by all verbs:
-${DB_HELP}
-  -h, --help         show this help`;
+const HELP = commandHelp('traces', 'Browse and change the trace database (tunix-rt traces <verb> --help for each verb).', VERBS);
 
 function queryFrom(values: Record<string, unknown>, text?: string): TraceQuery {
   const q: TraceQuery = { limit: intFlag('limit', values.limit, 50, 1) };
@@ -153,20 +102,18 @@ export const tracesCommand: CliCommand = {
   summary: 'List, search, show, delete and score the traces in the database',
   help: HELP,
   async run(argv, io) {
-    const verb = argv[0] && !argv[0].startsWith('-') ? argv[0] : undefined;
+    const verb = chooseVerb('traces', VERBS, argv);
     if (!verb) {
-      const { values } = parse('traces', argv, DB_OPTIONS, true);
-      if (values.help) return io.out(this.help + '\n'), EXIT.ok;
+      if (argv.length) return io.out(this.help + '\n'), EXIT.ok;
       throw new UserError(`Give a verb: ${Object.keys(VERBS).join(', ')}. Run \`tunix-rt traces --help\` for usage.`);
     }
-    if (!VERBS[verb]) throw new UserError(`Unknown verb "${verb}"; use one of ${Object.keys(VERBS).join(', ')}. Run \`tunix-rt traces --help\` for usage.`);
     const rest = argv.slice(1);
     const name = `traces ${verb}`;
     const traces = () => import('../../core/store/traces');
 
     if (verb === 'list' || verb === 'search') {
       const { values, positionals } = parse(name, rest, QUERY_OPTIONS, verb === 'search');
-      if (values.help) return io.out(verbHelp(verb) + '\n'), EXIT.ok;
+      if (values.help) return io.out(verbHelp(VERBS[verb], EXIT_CODES) + '\n'), EXIT.ok;
       if (verb === 'search' && positionals.length === 0) throw new UserError('Give the words to search for, e.g. `tunix-rt traces search carry digit`.');
       const query = queryFrom(values, verb === 'search' ? positionals.join(' ') : undefined);
       const store = await openCliStore(values, io, name);
@@ -180,7 +127,7 @@ export const tracesCommand: CliCommand = {
 
     if (verb === 'groups') {
       const { values } = parse(name, rest, { ...DB_OPTIONS, json: { type: 'boolean' } }, false);
-      if (values.help) return io.out(verbHelp(verb) + '\n'), EXIT.ok;
+      if (values.help) return io.out(verbHelp(VERBS[verb], EXIT_CODES) + '\n'), EXIT.ok;
       const store = await openCliStore(values, io, name);
       try {
         const g = (await traces()).traceGroups(store);
@@ -200,7 +147,7 @@ export const tracesCommand: CliCommand = {
 
     if (verb === 'show') {
       const { values, positionals } = parse(name, rest, { ...DB_OPTIONS, json: { type: 'boolean' } });
-      if (values.help) return io.out(verbHelp(verb) + '\n'), EXIT.ok;
+      if (values.help) return io.out(verbHelp(VERBS[verb], EXIT_CODES) + '\n'), EXIT.ok;
       if (positionals.length !== 1) throw new UserError('Give exactly one trace id, e.g. `tunix-rt traces show tr-1a2b...`.');
       const store = await openCliStore(values, io, name);
       try {
@@ -219,7 +166,7 @@ export const tracesCommand: CliCommand = {
 
     if (verb === 'delete') {
       const { values, positionals } = parse(name, rest, { ...DB_OPTIONS, json: { type: 'boolean' } });
-      if (values.help) return io.out(verbHelp(verb) + '\n'), EXIT.ok;
+      if (values.help) return io.out(verbHelp(VERBS[verb], EXIT_CODES) + '\n'), EXIT.ok;
       if (positionals.length === 0) throw new UserError('Give the ids of the traces to delete.');
       const store = await openCliStore(values, io, name);
       try {
@@ -240,7 +187,7 @@ export const tracesCommand: CliCommand = {
 
     // score
     const { values, positionals } = parse(name, rest, { ...DB_OPTIONS, json: { type: 'boolean' }, all: { type: 'boolean' } });
-    if (values.help) return io.out(verbHelp(verb) + '\n'), EXIT.ok;
+    if (values.help) return io.out(verbHelp(VERBS[verb], EXIT_CODES) + '\n'), EXIT.ok;
     if (!values.all && positionals.length === 0) throw new UserError('Give the ids of the traces to score, or --all.');
     if (values.all && positionals.length) throw new UserError('Give either ids or --all, not both.');
     const store = await openCliStore(values, io, name);

@@ -11,7 +11,7 @@ import { describeRun, formatProgress } from '../../core/run/format';
 import { BACKEND_CHOICES, BUILTIN_RECIPES, type BackendChoice, type RecipeName, type RunRecord } from '../../core/run/types';
 import { TUNABLE_FIELDS, EXTRA_FIELDS } from '../../core/run/trainerConfig';
 import { PLACEHOLDERS } from '../../core/run/externalCommand';
-import { DB_HELP, DB_OPTIONS, openCliStore } from './traces';
+import { DB_HELP, DB_OPTIONS, openCliStore } from '../database';
 
 export const TRAIN_HELP = `Usage: tunix-rt train --db PATH --dataset KEY [--recipe NAME] [--steps N]
                       [--backend auto|gpu|webgpu|native|wasm|cpu] [--set key=value]...

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { DatasetSummary } from '../../core/dataset/repository';
 import type { StoreService } from '../traces/storeService';
+import { RefreshingTree } from '../views/refreshingTree';
 
 export const DATASET_CONTEXT_VALUE = 'tunix.dataset';
 export const SPLIT_CONTEXT_VALUE = 'tunix.datasetSplit';
@@ -30,45 +31,20 @@ export interface MessageNode {
 
 const n = (x: number) => x.toLocaleString('en-US');
 
-export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<DatasetsNode | undefined>();
-  readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
-  private timer: NodeJS.Timeout | undefined;
+export class DatasetsTreeProvider extends RefreshingTree<DatasetsNode> {
   private last: DatasetSummary[] = [];
-  private settled: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly stores: StoreService,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(
-      stores.onDidChange((e) => {
-        if (e.kind === 'database') this.refresh();
-        else this.scheduleRefresh();
-      }),
-    );
+    super();
+    this.followDatabase(stores);
   }
 
   /** The datasets of the last listing (newest first). */
   get datasets(): readonly DatasetSummary[] {
     return this.last;
-  }
-
-  refresh(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.changeEmitter.fire(undefined);
-  }
-
-  /** For tests: resolves when the last listing has been computed. */
-  whenSettled(): Promise<void> {
-    return this.settled;
-  }
-
-  private scheduleRefresh(): void {
-    // An import commits many batches: one refresh for all of them.
-    this.timer ??= setTimeout(() => this.refresh(), 400);
   }
 
   getTreeItem(node: DatasetsNode): vscode.TreeItem {
@@ -106,16 +82,7 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
     return item;
   }
 
-  getChildren(node?: DatasetsNode): Promise<DatasetsNode[]> {
-    const work = this.children(node);
-    this.settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    return work;
-  }
-
-  private async children(node?: DatasetsNode): Promise<DatasetsNode[]> {
+  protected async children(node?: DatasetsNode): Promise<DatasetsNode[]> {
     if (node?.kind === 'dataset') {
       return Object.entries(node.dataset.splits).map(([split, count]) => ({ kind: 'split', dataset: node.dataset, split, count }));
     }
@@ -137,10 +104,6 @@ export class DatasetsTreeProvider implements vscode.TreeDataProvider<DatasetsNod
     }
   }
 
-  dispose(): void {
-    clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
-  }
 }
 
 function escape(text: string): string {

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { ModelVersion } from '../../core/registry/modelRegistry';
 import type { StoreService } from '../traces/storeService';
+import { RefreshingTree } from '../views/refreshingTree';
 
 export const MODEL_VERSION_CONTEXT_VALUE = 'tunix.modelVersion';
 
@@ -24,36 +25,17 @@ function versionTooltip(v: ModelVersion): vscode.MarkdownString {
   return t;
 }
 
-export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<ModelsNode | undefined>();
-  readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
-  private timer: NodeJS.Timeout | undefined;
+export class ModelsTreeProvider extends RefreshingTree<ModelsNode> {
   private last: ModelVersion[] = [];
-  private settled: Promise<void> = Promise.resolve();
 
   constructor(private readonly stores: StoreService) {
-    this.disposables.push(stores.onDidChange((e) => (e.kind === 'database' ? this.refresh() : this.scheduleRefresh())));
+    super();
+    this.followDatabase(stores);
   }
 
   /** Every version of the last listing. */
   get versions(): readonly ModelVersion[] {
     return this.last;
-  }
-
-  refresh(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.changeEmitter.fire(undefined);
-  }
-
-  /** For tests: resolves when the last listing has been computed. */
-  whenSettled(): Promise<void> {
-    return this.settled;
-  }
-
-  private scheduleRefresh(): void {
-    this.timer ??= setTimeout(() => this.refresh(), 400);
   }
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
@@ -83,16 +65,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     return item;
   }
 
-  getChildren(node?: ModelsNode): Promise<ModelsNode[]> {
-    const work = this.children(node);
-    this.settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    return work;
-  }
-
-  private async children(node?: ModelsNode): Promise<ModelsNode[]> {
+  protected async children(node?: ModelsNode): Promise<ModelsNode[]> {
     if (node?.kind === 'model') return node.versions.map((version) => ({ kind: 'version', version }));
     if (node) return [];
     if (!this.stores.exists()) {
@@ -110,10 +83,5 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       if (err instanceof vscode.CancellationError) return [{ kind: 'message', label: 'The database was not opened.' }];
       return [{ kind: 'message', label: `Cannot list the models: ${(err as Error).message}` }];
     }
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    for (const d of this.disposables) d.dispose();
   }
 }

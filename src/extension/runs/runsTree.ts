@@ -7,6 +7,7 @@ import { describeRun, formatNumber } from '../../core/run/format';
 import type { RunRecord, RunStatus } from '../../core/run/types';
 import type { RunEngineService } from './engineService';
 import type { StoreService } from '../traces/storeService';
+import { RefreshingTree } from '../views/refreshingTree';
 
 export const RUN_CONTEXT_PREFIX = 'tunix.run.';
 
@@ -41,45 +42,26 @@ export function runTooltip(r: RunRecord): vscode.MarkdownString {
   return t;
 }
 
-export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<RunNode | undefined>();
-  readonly onDidChangeTreeData = this.changeEmitter.event;
-  private readonly disposables: vscode.Disposable[] = [this.changeEmitter];
-  private timer: NodeJS.Timeout | undefined;
+export class RunsTreeProvider extends RefreshingTree<RunNode> {
   private last: RunRecord[] = [];
-  private settled: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly stores: StoreService,
     private readonly engines: RunEngineService,
     private readonly log: vscode.LogOutputChannel,
   ) {
+    super();
     this.disposables.push(
       engines.onDidChangeRuns(() => this.scheduleRefresh(150)),
       // Progress arrives several times a second per run: redraw at most once a second.
       engines.onDidProgress(() => this.scheduleRefresh(1000)),
-      stores.onDidChange((e) => (e.kind === 'database' ? this.refresh() : this.scheduleRefresh(400))),
     );
+    this.followDatabase(stores);
   }
 
   /** The runs of the last listing (newest first). */
   get runs(): readonly RunRecord[] {
     return this.last;
-  }
-
-  refresh(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.changeEmitter.fire(undefined);
-  }
-
-  private scheduleRefresh(ms: number): void {
-    this.timer ??= setTimeout(() => this.refresh(), ms);
-  }
-
-  /** For tests: resolves when the last listing has been computed. */
-  whenSettled(): Promise<void> {
-    return this.settled;
   }
 
   getTreeItem(node: RunNode): vscode.TreeItem {
@@ -96,13 +78,8 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
     return item;
   }
 
-  getChildren(node?: RunNode): Promise<RunNode[]> {
-    const work = node ? Promise.resolve([]) : this.list();
-    this.settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    return work;
+  protected children(node?: RunNode): Promise<RunNode[]> {
+    return node ? Promise.resolve([]) : this.list();
   }
 
   private async list(): Promise<RunNode[]> {
@@ -120,10 +97,5 @@ export class RunsTreeProvider implements vscode.TreeDataProvider<RunNode>, vscod
       this.last = [];
       return [];
     }
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    for (const d of this.disposables.splice(0)) d.dispose();
   }
 }

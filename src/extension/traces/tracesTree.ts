@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import type { TraceSummary, TraceQuery, MetaFilter } from '../../core/store';
 import { describeFilter, isFiltered, type TraceViewFilter } from '../../core/traces-view/filter';
 import type { StoreService } from './storeService';
+import { RefreshingTree } from '../views/refreshingTree';
 
 export const TRACE_CONTEXT_VALUE = 'tunix.trace';
 /** Traces fetched per "Load more". */
@@ -57,31 +58,19 @@ interface Page {
 const NO_SOURCE = '(no source)';
 const NO_CATEGORY = '(no category)';
 
-export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, vscode.Disposable {
-  private readonly changeEmitter = new vscode.EventEmitter<TracesNode | undefined>();
-  readonly onDidChangeTreeData = this.changeEmitter.event;
+export class TracesTreeProvider extends RefreshingTree<TracesNode> {
   private filter: TraceViewFilter = {};
   private readonly pages = new Map<string, Page>();
   private readonly categoryNodes = new Map<string, CategoryNode>();
   private view: vscode.TreeView<TracesNode> | undefined;
-  private refreshTimer: NodeJS.Timeout | undefined;
-  private readonly disposables: vscode.Disposable[] = [];
-  /** Resolves when the last refresh requested has been rendered (tests wait on it). */
-  private settled: Promise<void> = Promise.resolve();
   private lastTotal: { matching: number; all: number } | undefined;
 
   constructor(
     private readonly stores: StoreService,
     private readonly log: vscode.LogOutputChannel,
   ) {
-    this.disposables.push(
-      this.changeEmitter,
-      stores.onDidChange((e) => {
-        // Imports commit many batches: coalesce their refreshes.
-        if (e.kind === 'database') this.refresh();
-        else this.scheduleRefresh();
-      }),
-    );
+    super();
+    this.followDatabase(stores);
   }
 
   attach(view: vscode.TreeView<TracesNode>): void {
@@ -118,19 +107,12 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
   }
 
   /** Re-reads everything (keeping how many traces each category showed). */
-  refresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = undefined;
+  override refresh(): void {
     for (const page of this.pages.values()) {
       page.items = [];
       page.next = undefined;
     }
-    this.changeEmitter.fire(undefined);
-  }
-
-  private scheduleRefresh(): void {
-    if (this.refreshTimer) return;
-    this.refreshTimer = setTimeout(() => this.refresh(), 400);
+    super.refresh();
   }
 
   /** The query behind one category's traces. */
@@ -144,12 +126,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
     const page = this.pages.get(keyOf(category));
     if (!page) return;
     page.wanted = page.items.length + PAGE_SIZE;
-    this.changeEmitter.fire(this.categoryNodes.get(keyOf(category)) ?? category);
-  }
-
-  /** For tests: waits until the last requested refresh has been computed. */
-  whenSettled(): Promise<void> {
-    return this.settled;
+    this.redraw(this.categoryNodes.get(keyOf(category)) ?? category);
   }
 
   /** The counts of the last root listing: traces matching the filter and in total. */
@@ -200,16 +177,7 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
     }
   }
 
-  async getChildren(node?: TracesNode): Promise<TracesNode[]> {
-    const work = this.children(node);
-    this.settled = work.then(
-      () => undefined,
-      () => undefined,
-    );
-    return work;
-  }
-
-  private async children(node?: TracesNode): Promise<TracesNode[]> {
+  protected async children(node?: TracesNode): Promise<TracesNode[]> {
     try {
       if (!node) return await this.roots();
       if (node.kind === 'source') {
@@ -304,10 +272,6 @@ export class TracesTreeProvider implements vscode.TreeDataProvider<TracesNode>, 
     this.view.message = filtered && t ? `${t.matching.toLocaleString('en-US')} of ${t.all.toLocaleString('en-US')} traces match the filter.` : undefined;
   }
 
-  dispose(): void {
-    clearTimeout(this.refreshTimer);
-    for (const d of this.disposables) d.dispose();
-  }
 }
 
 function keyOf(node: CategoryNode): string {
