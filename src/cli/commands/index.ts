@@ -15,5 +15,6 @@ import { baselineCommand } from './baseline';
 import { trainCommand } from './train';
 import { runsCommand } from './runs';
 import { modelsCommand } from './models';
+import { sweepCommand } from './sweep';
 
-export const COMMANDS: CliCommand[] = [doctorCommand, generateCommand, datasetCommand, demoCommand, validateCommand, importCommand, tracesCommand, evalCommand, leaderboardCommand, compareCommand, baselineCommand, trainCommand, runsCommand, modelsCommand];
+export const COMMANDS: CliCommand[] = [doctorCommand, generateCommand, datasetCommand, demoCommand, validateCommand, importCommand, tracesCommand, evalCommand, leaderboardCommand, compareCommand, baselineCommand, trainCommand, runsCommand, sweepCommand, modelsCommand];
