@@ -11,7 +11,15 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(distDir: string, args: string[], opts: { cwd?: string; token?: vscode.CancellationToken } = {}): Promise<CliResult> {
+export interface RunCliOptions {
+  cwd?: string;
+  /** Cancelling sends the CLI SIGTERM (commands that start runs cancel them, then exit). */
+  token?: vscode.CancellationToken;
+  /** Each complete line the CLI writes to stderr (its progress), as it comes. */
+  onStderrLine?: (line: string) => void;
+}
+
+export function runCli(distDir: string, args: string[], opts: RunCliOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(distDir, 'cli.js'), ...args], {
       cwd: opts.cwd,
@@ -22,7 +30,14 @@ export function runCli(distDir: string, args: string[], opts: { cwd?: string; to
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    let partial = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      if (!opts.onStderrLine) return;
+      const lines = (partial + d).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) opts.onStderrLine(line.replace(/\r$/, ''));
+    });
     const sub = opts.token?.onCancellationRequested(() => child.kill());
     child.on('error', (err) => {
       sub?.dispose();

@@ -145,7 +145,19 @@ export const sweepCommand: CliCommand = {
       for (const point of points) {
         const run = await engine.submit({ datasetKey, recipe, backend, overrides: point.overrides, name: `${label} · ${point.label}` });
         submitted.push({ run, point });
+        io.err(`  queued ${run.id} (${point.label})\n`);
       }
+      // Ctrl-C, or SIGTERM from VS Code's cancel button: cancel every run not yet ended; the
+      // sweep then ranks what completed and exits.
+      let cancelling = false;
+      const onSignal = () => {
+        if (cancelling) return;
+        cancelling = true;
+        io.err('\nCancelling the sweep: ending its unfinished runs...\n');
+        for (const { run } of submitted) void engine!.cancel(run.id).catch(() => undefined);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       let done = 0;
       const ended = await allEnded(
         engine,
@@ -156,6 +168,8 @@ export const sweepCommand: CliCommand = {
           io.err(`  [${done}/${points.length}] ${point.label}: ${r.status}${r.progress?.loss !== undefined ? `, loss ${fmt(r.progress.loss)}` : ''}${r.outcome?.reason && r.status !== 'completed' ? ` (${r.outcome.reason})` : ''}\n`);
         },
       );
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
       const results: SweepResult[] = [];
       for (const [k, r] of ended.entries()) {
         const { point } = submitted[k];

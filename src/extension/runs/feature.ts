@@ -77,6 +77,14 @@ export const runsFeature: Feature = {
       return run.id;
     });
 
+    s.registerCommand('tunix.startSweep', async (arg?: unknown) => {
+      const { startSweep } = await import('./startSweep');
+      const args = typeof arg === 'string' ? { dataset: arg } : arg && typeof arg === 'object' && 'dataset' in arg && typeof (arg as { dataset: unknown }).dataset === 'object' ? { dataset: (arg as { dataset: { dataset_key: string } }).dataset.dataset_key } : ((arg ?? {}) as object);
+      const summary = await startSweep(stores, s.distDir, s.log, args);
+      tree.refresh();
+      return summary;
+    });
+
     s.registerCommand('tunix.runs.openMetrics', async (arg?: unknown, selected?: unknown) => {
       const ids = runIdsOf(arg, selected);
       const chosen = ids.length ? ids : [await pickRun(engines, stores, 'Open Metrics')].filter((x): x is string => !!x);

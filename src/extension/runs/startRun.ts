@@ -26,7 +26,7 @@ const KEY_SETTINGS: Array<{ key: string; label: string; prompt: string; recipes?
   { key: 'seed', label: 'Seed', prompt: 'Random seed (the same seed on the same backend repeats a run)' },
 ];
 
-async function pickDataset(stores: StoreService, preselected?: string): Promise<string | undefined> {
+export async function pickDataset(stores: StoreService, preselected?: string, title = 'Start Training Run (1/3): dataset'): Promise<string | undefined> {
   if (preselected) return preselected;
   if (!stores.exists()) throw new UserError('No datasets yet: the trace database does not exist. Import or generate traces, then build a dataset (Tunix: Build Dataset…).');
   const store = await stores.open();
@@ -40,7 +40,7 @@ async function pickDataset(stores: StoreService, preselected?: string): Promise<
       detail: Object.entries(d.splits).map(([k, n]) => `${k} ${n}`).join(', '),
       value: d.dataset_key,
     })),
-    { title: 'Start Training Run (1/3): dataset', placeHolder: 'Which dataset to train on?', ignoreFocusOut: true },
+    { title, placeHolder: 'Which dataset to train on?', ignoreFocusOut: true },
   );
   return pick?.value;
 }

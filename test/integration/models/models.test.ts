@@ -1,6 +1,7 @@
-// The model registry in a real extension host: the Models view (empty, then listing a model
+// The model registry and sweeps in a real extension host: the Models view (empty, then listing
 // and its versions), Register Model on a run the CLI trained for real (another process), its
-// manifest opened in an editor, verify, and delete; the CLI sees what the window registered.
+// manifest opened in an editor, verify, and delete; the CLI sees what the window registered;
+// Start Sweep training a grid in a CLI child process and registering its best model.
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -23,7 +24,7 @@ async function listed(): Promise<string[]> {
   return out;
 }
 
-describe('models: the registry in VS Code (integration)', function () {
+describe('models and sweeps: the registry and Start Sweep in VS Code (integration)', function () {
   this.timeout(180_000);
   let dir: string;
   let db: string;
@@ -85,5 +86,25 @@ describe('models: the registry in VS Code (integration)', function () {
     tunixJson(['eval', runId, '--db', db, '--judge', 'answer_correctness@v2', '--json'], dir);
     await vscode.commands.executeCommand('tunix.registerModel', { run: runId, name: 'adder' });
     await waitFor(async () => (await listed())[0]?.includes('best 0.'), 'the model to show its best score');
+  });
+
+  it('Start Sweep trains a grid in a CLI child process, the Runs view lists its runs, and the best model is registered', async function () {
+    this.timeout(120_000);
+    const tiny = ['d_model=16', 'heads=2', 'mlp=32', 'max_new_tokens=8', 'eval_interval=4'];
+    const summary = (await vscode.commands.executeCommand('tunix.startSweep', { dataset: 'addition-1', grid: ['layers=1,2'], set: tiny, steps: 4, objective: 'eval_loss', register: 'swept' })) as {
+      runs: Array<{ run_id: string; status: string; value: number | null; rank: number }>;
+      best: { run_id: string };
+      registered: { name: string; version: number };
+    };
+    assert.ok(summary, 'the command returned the sweep summary');
+    assert.deepEqual(summary.runs.map((r) => [r.status, r.rank]), [['completed', 1], ['completed', 2]]);
+    assert.ok(summary.runs[0].value! <= summary.runs[1].value!);
+    assert.deepEqual([summary.registered.name, summary.registered.version], ['swept', 1]);
+    const runsTree = featureParts<{ tree: { getChildren(): Promise<Array<{ run: { id: string; name: string } }>> } }>(Symbol.for('tunix-rt.runs.feature'), 'runs').tree;
+    await waitFor(async () => {
+      const ids = (await runsTree.getChildren()).map((n) => n.run.id);
+      return summary.runs.every((r) => ids.includes(r.run_id));
+    }, 'the Runs view to list the sweep runs');
+    await waitFor(async () => (await listed()).some((l) => l.startsWith('swept (1 version')), 'the Models view to list the registered best model');
   });
 });
