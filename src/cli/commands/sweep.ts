@@ -158,6 +158,14 @@ export const sweepCommand: CliCommand = {
       };
       process.on('SIGINT', onSignal);
       process.on('SIGTERM', onSignal);
+      const announced = new Set<string>();
+      const onChanged = (r: RunRecord) => {
+        const entry = submitted.find((x) => x.run.id === r.id);
+        if (!entry || r.status !== 'running' || announced.has(r.id)) return;
+        announced.add(r.id);
+        io.err(`  training ${entry.point.label} (${r.id})\n`);
+      };
+      engine.on('changed', onChanged);
       let done = 0;
       const ended = await allEnded(
         engine,
@@ -168,6 +176,7 @@ export const sweepCommand: CliCommand = {
           io.err(`  [${done}/${points.length}] ${point.label}: ${r.status}${r.progress?.loss !== undefined ? `, loss ${fmt(r.progress.loss)}` : ''}${r.outcome?.reason && r.status !== 'completed' ? ` (${r.outcome.reason})` : ''}\n`);
         },
       );
+      engine.off('changed', onChanged);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       const results: SweepResult[] = [];

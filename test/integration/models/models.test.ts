@@ -1,4 +1,4 @@
-// The model registry and sweeps in a real extension host: the Models view (empty, then listing
+// The model registry and sweeps in a real extension host: the Models view (empty, then listing a model
 // and its versions), Register Model on a run the CLI trained for real (another process), its
 // manifest opened in an editor, verify, and delete; the CLI sees what the window registered;
 // Start Sweep training a grid in a CLI child process and registering its best model.

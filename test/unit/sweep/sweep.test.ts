@@ -4,7 +4,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cli, cliJson, tempDir } from '../helpers';
+import { spawn } from 'node:child_process';
+import { cli, cliJson, repoRoot, tempDir } from '../helpers';
 import { expandGrid, parseGrid, rankResults, type SweepResult } from '../../../src/core/sweep/sweep';
 import { defaultTunables } from '../../../src/core/run/trainerConfig';
 
@@ -86,6 +87,29 @@ describe('tunix-rt sweep', function () {
     assert.equal(s.judge, 'answer_correctness@v2');
     const board = cliJson<Array<{ run_id: string; primary_score: number }>>(['leaderboard', '--db', db, '--judge', 'answer_correctness@v2', '--json']);
     for (const x of s.runs) assert.equal(board.find((b) => b.run_id === x.run_id)?.primary_score, x.value, x.label);
+  });
+
+  it('SIGTERM (VS Code\'s cancel) cancels the unfinished runs, then the sweep exits', async () => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), 'sweep', '--db', db, '--dataset', 'add-1', '--grid', 'layers=1,2', '--objective', 'loss', '--json', ...TINY.map((a) => (a === '4' ? '100000' : a))], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    const started = new Promise<void>((resolve) => {
+      child.stderr.setEncoding('utf8').on('data', (d: string) => {
+        stderr += d;
+        // Both runs queued and the first one training.
+        if ((stderr.match(/queued run-/g) ?? []).length === 2 && /training layers=1 \(run-/.test(stderr)) resolve();
+      });
+    });
+    const exited = new Promise<number>((resolve) => child.on('close', (code) => resolve(code ?? -1)));
+    await Promise.race([started, exited.then(() => assert.fail(`the sweep ended before it was cancelled: ${stderr}`))]);
+    child.kill('SIGTERM');
+    const code = await exited;
+    assert.equal(code, 1, `no run finished with a value: exit 1 (${stderr.slice(-500)})`);
+    assert.match(stderr, /Cancelling the sweep: ending its unfinished runs/);
+    const s = JSON.parse(stdout);
+    assert.deepEqual(s.runs.map((r: { status: string }) => r.status), ['cancelled', 'cancelled']);
+    assert.equal(s.best, null);
   });
 
   it('says what is wrong and starts nothing on bad input (exit 2)', () => {
