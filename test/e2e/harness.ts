@@ -224,8 +224,26 @@ function quickRow(page: Page, label: string): Locator {
  * Runs a command through the command palette (Ctrl+Shift+P) by its full title as the palette
  * shows it, e.g. 'Tunix: Check Environment'. Returns once the command was chosen; wait for
  * its effect (a notification, a view, a panel) separately.
+ *
+ * `quickInput`: the title of the command's own first question. The workbench may hand the focus
+ * back to a webview or editor a moment after the palette closes, which closes that question
+ * as it opens (the command then sees a cancel and ends); the command is run again then, a few
+ * times at most, until its question stays up.
  */
-export async function runCommand(title: string): Promise<void> {
+export async function runCommand(title: string, options: { quickInput?: string } = {}): Promise<void> {
+  if (!options.quickInput) return choosePaletteCommand(title);
+  for (let attempt = 1; ; attempt++) {
+    await choosePaletteCommand(title);
+    try {
+      await waitForQuickInput(options.quickInput, 15_000);
+      return;
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
+
+async function choosePaletteCommand(title: string): Promise<void> {
   const page = await openWorkbench();
   const dialog = page.locator('.monaco-dialog-box');
   if (await dialog.isVisible()) {

@@ -65,8 +65,7 @@ describe('datasets: generate, build, view and stats (e2e)', function () {
 
   it('builds a dataset through the multi-step input (name, version, filters, selection, seed, splits)', async () => {
     const page = await openWorkbench();
-    await runCommand('Tunix: Build Dataset...');
-    await waitForQuickInput('Build Dataset (1/6)');
+    await runCommand('Tunix: Build Dataset...', { quickInput: 'Build Dataset (1/6)' });
     await answerInputBox('e2e');
     await waitForQuickInput('Build Dataset (2/6)');
     assert.match(await page.locator('.quick-input-widget .quick-input-box input').inputValue(), /^v\d+$/);

@@ -66,7 +66,7 @@ async function settled(toast: Locator): Promise<void> {
 }
 
 async function evaluateFromPalette(runName: string): Promise<string> {
-  await runCommand('Tunix: Evaluate Run...');
+  await runCommand('Tunix: Evaluate Run...', { quickInput: 'Evaluate Run' });
   await pickIn('Evaluate Run', runName);
   await pickIn('Evaluate Run: judge', JUDGE);
   const toast = await waitForNotification(new RegExp(`${JUDGE.replace(/[.@]/g, '\\$&')}: [\\d.]+% on \\d+ items`));
@@ -186,20 +186,20 @@ describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', fu
 
   it('a regression check fails for a worse run and passes for the baseline run', async () => {
     await focusTextEditor();
-    await runCommand('Tunix: Set Regression Baseline...');
+    await runCommand('Tunix: Set Regression Baseline...', { quickInput: 'Set Regression Baseline' });
     await pickIn('Set Regression Baseline', 'column adder');
     await pickIn('which metric', 'primary_score');
     await answerInputBox('0.05');
     await waitForNotification(/Baseline set: primary_score \(answer_correctness@v2\) = 1 from/);
     await clearNotifications();
-    await runCommand('Tunix: Check Against Baseline...');
+    await runCommand('Tunix: Check Against Baseline...', { quickInput: 'Check Against Baseline' });
     await pickIn('Check Against Baseline', 'column adder (no carry)');
     const failed = await waitForNotification(/REGRESSED: primary_score \(answer_correctness@v2\) of run/);
     assert.match((await failed.textContent()) ?? '', /< 0\.95/);
     await settled(failed);
     await screenshot('eval-baseline-regressed-dark');
     await clearNotifications();
-    await runCommand('Tunix: Check Against Baseline...');
+    await runCommand('Tunix: Check Against Baseline...', { quickInput: 'Check Against Baseline' });
     await pickIn('Check Against Baseline', 'column adder');
     await waitForNotification(/PASS: primary_score \(answer_correctness@v2\) of run/);
     await clearNotifications();
@@ -214,9 +214,8 @@ describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', fu
 
   it("registers the trained run's model and the Models view lists it with its score", async () => {
     await focusTextEditor();
-    await runCommand('Tunix: Register Model...');
     // Only completed runs with model files are offered: the external column adders write none.
-    await waitForQuickInput('Register Model (1/2)');
+    await runCommand('Tunix: Register Model...', { quickInput: 'Register Model (1/2)' });
     const page = await openWorkbench();
     const rows = visibleQuickRows(page);
     await waitFor(async () => (await rows.count()) === 1, 'one registrable run offered');

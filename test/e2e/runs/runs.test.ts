@@ -57,8 +57,7 @@ describe('runs: start a run, watch it live, cancel and resume (e2e)', function (
   it('Start Training Run... asks for a dataset, a recipe and settings, then opens the live metrics panel', async () => {
     await openWorkbench();
     await focusView('Runs');
-    await runCommand('Tunix: Start Training Run...');
-    await waitForQuickInput('Start Training Run (1/3)');
+    await runCommand('Tunix: Start Training Run...', { quickInput: 'Start Training Run (1/3)' });
     await pickQuickItem(DATASET);
     await waitForQuickInput('Start Training Run (2/3)');
     await filterAndPick('sft_transformer');

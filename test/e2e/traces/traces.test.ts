@@ -29,9 +29,8 @@ import {
 } from '../harness';
 
 async function importSample(file: string, expected: RegExp): Promise<Locator> {
-  await runCommand('Tunix: Import Traces...');
   // The command's own quick pick (not the palette it replaces) must be up before picking.
-  await waitForQuickInput('Import Traces', 15_000);
+  await runCommand('Tunix: Import Traces...', { quickInput: 'Import Traces' });
   await pickQuickItem(file);
   return waitForNotification(expected);
 }
@@ -174,9 +173,8 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
 
   it('compares two traces side by side with the differences highlighted', async () => {
     const page = await openWorkbench();
-    await runCommand('Tunix: Compare Traces...');
     // The input box is reused by the next quick pick: typing before it is up would be lost.
-    await waitForQuickInput('Compare Traces (1/2)', 15_000);
+    await runCommand('Tunix: Compare Traces...', { quickInput: 'Compare Traces (1/2)' });
     await filterAndPick('reason', "Reverse the string: 'reason'");
     await waitForQuickInput('Compare Traces (2/2)', 15_000);
     await filterAndPick('ecart', "Reverse the string: 'trace'");
