@@ -106,6 +106,13 @@ describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', fu
     trained = run.run_id;
     carry = externalRun(db, key, 'column adder', true, cwd);
     noCarry = externalRun(db, key, 'column adder (no carry)', false, cwd);
+    // The window must have switched to this suite's database (the settings change) and seen the
+    // three finished runs before a command lists them.
+    const runs = await focusView('Runs');
+    for (const name of ['transformer 20 steps', 'column adder', 'column adder (no carry)']) {
+      await runs.locator('.monaco-list-row', { has: runs.page().locator('.label-name', { hasText: new RegExp(`^${name.replace(/[()]/g, '\\$&')}$`) }) }).first().waitFor({ timeout: 60_000 });
+    }
+    await runs.locator('.monaco-list-row .codicon-pass').nth(2).waitFor({ timeout: 60_000 });
   });
 
   after(async () => {
