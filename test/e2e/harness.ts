@@ -256,8 +256,9 @@ async function choosePaletteCommand(title: string): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     await closeQuickInput(page);
     await page.keyboard.press('Control+Shift+P');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
     try {
+      // On a busy machine the shortcut can be lost (a webview taking the focus): press it again.
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill(`>${title}`, { timeout: 5_000 });
       if (await input.isVisible()) break;
     } catch (err) {

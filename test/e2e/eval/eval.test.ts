@@ -109,10 +109,15 @@ describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', fu
     // The window must have switched to this suite's database (the settings change) and seen the
     // three finished runs before a command lists them.
     const runs = await focusView('Runs');
-    for (const name of ['transformer 20 steps', 'column adder', 'column adder (no carry)']) {
-      await runs.locator('.monaco-list-row', { has: runs.page().locator('.label-name', { hasText: new RegExp(`^${name.replace(/[()]/g, '\\$&')}$`) }) }).first().waitFor({ timeout: 60_000 });
+    try {
+      for (const name of ['transformer 20 steps', 'column adder', 'column adder (no carry)']) {
+        await runs.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 90_000 });
+      }
+      await runs.locator('.monaco-list-row .codicon-pass').nth(2).waitFor({ timeout: 30_000 });
+    } catch (err) {
+      await screenshot('failed-eval-before-runs-view').catch(() => undefined);
+      throw err;
     }
-    await runs.locator('.monaco-list-row .codicon-pass').nth(2).waitFor({ timeout: 60_000 });
   });
 
   after(async () => {
