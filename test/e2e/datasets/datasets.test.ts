@@ -100,7 +100,7 @@ describe('datasets: generate, build, view and stats (e2e)', function () {
 
   it('shows the stats: counts per split and per category, step-count and length histograms', async () => {
     const page = await openWorkbench();
-    await runCommand('Tunix: Show Dataset Stats');
+    await runCommand('Tunix: Show Dataset Stats', { quickInput: 'Show Dataset Stats' });
     await pickQuickItem('e2e-v1');
     stats = await getWebviewFrame('Dataset e2e-v1');
     await stats.locator('[data-testid=splits]').waitFor({ timeout: 30_000 });
@@ -144,7 +144,7 @@ describe('datasets: generate, build, view and stats (e2e)', function () {
   it('deletes the dataset after a confirmation; its traces stay', async () => {
     const page = await openWorkbench();
     await runCommand('View: Close All Editors');
-    await runCommand('Tunix: Delete Dataset');
+    await runCommand('Tunix: Delete Dataset', { quickInput: 'Delete Dataset' });
     await pickQuickItem('e2e-v1');
     await waitForDialog('Delete dataset e2e-v1?');
     await answerDialog('Delete');

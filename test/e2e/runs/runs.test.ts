@@ -99,10 +99,10 @@ describe('runs: start a run, watch it live, cancel and resume (e2e)', function (
       const dir = fs.readdirSync(workspacePath('.tunix', 'runs')).map((d) => workspacePath('.tunix', 'runs', d, 'checkpoints', 'latest.json'));
       return dir.some((f) => fs.existsSync(f)) || undefined;
     }, 'a first checkpoint', 180_000);
-    await runCommand('Tunix: Cancel Run');
+    await runCommand('Tunix: Cancel Run', { quickInput: 'Cancel Run' });
     await pickQuickItem(RUN_NAME);
     await waitFor(async () => /cancelled/.test((await runsRow(page).first().textContent()) ?? ''), 'the Runs view to show the run cancelled', 30_000);
-    await runCommand('Tunix: Resume Run');
+    await runCommand('Tunix: Resume Run', { quickInput: 'Resume Run' });
     await pickQuickItem(RUN_NAME);
     await waitFor(async () => /completed · 300 steps/.test((await runsRow(page).first().textContent()) ?? ''), 'the resumed run to complete all 300 steps', 300_000);
     metrics = await getWebviewFrame('Training Metrics', 30_000);
@@ -127,7 +127,7 @@ describe('runs: start a run, watch it live, cancel and resume (e2e)', function (
       el.dispatchEvent(new Event('input', { bubbles: true }));
     });
     await waitFor(async () => ((await metrics.locator('.smoothing .value').textContent()) ?? '').trim() === '0.90' || undefined, 'the smoothing to read 0.90');
-    await runCommand('Tunix: Open Run Log');
+    await runCommand('Tunix: Open Run Log', { quickInput: 'Open Run Log' });
     await pickQuickItem(RUN_NAME);
     await page.locator('.tabs-container .tab.active .label-name', { hasText: 'output.log' }).waitFor({ timeout: 15_000 });
     await page.locator('.tabs-container .tab', { hasText: 'Metrics:' }).first().click();
