@@ -129,6 +129,7 @@ function nativePeer(file: string): { read<T>(fn: (q: Reader) => T): T; write<T>(
   const stmt = (sql: string) => cache.get(sql) ?? (cache.set(sql, db.prepare(sql)), cache.get(sql)!);
   const a = (p?: SqlParams) => (p ? (Array.isArray(p) ? (p as unknown[]) : [Object.fromEntries(Object.entries(p).map(([k, v]) => [k.slice(1), v]))]) : []);
   const reader: Reader = {
+    databasePath: file,
     all: <T extends object>(sql: string, p?: SqlParams) => stmt(sql).all(...a(p)) as T[],
     get: <T extends object>(sql: string, p?: SqlParams) => stmt(sql).get(...a(p)) as T | undefined,
     each: <T extends object>(sql: string, p: SqlParams | undefined, fn: (row: T) => boolean | void) => {

@@ -65,6 +65,7 @@ class NativePeer implements Readable, Writable {
     return [Object.fromEntries(Object.entries(params).map(([k, v]) => [k.replace(/^[$:@]/, ''), v]))];
   }
   private readonly reader: Reader = {
+    databasePath: 'native-peer.db', // the peer stores traces only: no files beside it
     all: <T extends object>(sql: string, p?: SqlParams) => this.stmt(sql).all(...this.args(p)) as T[],
     get: <T extends object>(sql: string, p?: SqlParams) => this.stmt(sql).get(...this.args(p)) as T | undefined,
     each: <T extends object>(sql: string, p: SqlParams | undefined, fn: (row: T) => boolean | void) => {

@@ -18,8 +18,21 @@ export interface TunixApi {
   services: ExtensionContextServices;
 }
 
+/**
+ * The questions whose answer guards something (running a command nobody typed in this window,
+ * sending a key to a new endpoint). One place, so each is asked the same way; integration
+ * tests answer them by replacing these functions, as a user would click.
+ */
+export interface Prompts {
+  /** A modal warning with one action button; resolves to the action when chosen. */
+  confirmModal(message: string, action: string): Thenable<string | undefined>;
+  /** A password input box; undefined when dismissed. */
+  secret(options: vscode.InputBoxOptions): Thenable<string | undefined>;
+}
+
 export interface ExtensionContextServices {
   readonly context: vscode.ExtensionContext;
+  readonly prompts: Prompts;
   readonly log: vscode.LogOutputChannel;
   /** Absolute path of the bundled extension's dist folder (the CLI, trainer and wasm live there). */
   readonly distDir: string;
@@ -45,6 +58,10 @@ export function createServices(context: vscode.ExtensionContext, log: vscode.Log
   const disposers: Array<() => unknown> = [];
   const services: ExtensionContextServices = {
     context,
+    prompts: {
+      confirmModal: (message, action) => vscode.window.showWarningMessage(message, { modal: true }, action),
+      secret: (options) => vscode.window.showInputBox({ ...options, password: true, ignoreFocusOut: true }),
+    },
     log,
     distDir: path.join(context.extensionPath, 'dist'),
     databasePath() {

@@ -17,7 +17,7 @@ import type { MetricsBatch } from './metricsSource';
 import { decideOutcome } from './outcome';
 import { isSameProcessAlive, processStartToken } from './processTree';
 import { RunQueue } from './queue';
-import { readJsonFile, runDirFor, runFiles, writeJsonAtomic, type ExitInfo, type KillInfo, type ProcessInfo } from './runFolder';
+import { assertRunFolderConfined, isValidRunId, readJsonFile, runDirFor, runFiles, writeJsonAtomic, type ExitInfo, type KillInfo, type ProcessInfo } from './runFolder';
 import { deleteRunRow, getRun, listRuns, resolveRunId, upsertRun, type RunQuery } from './runStore';
 import { canCancel, canResume, transition } from './status';
 import { RunSupervisor } from './supervisor';
@@ -53,8 +53,17 @@ export interface RunEngineOptions {
   heartbeatTimeoutMs?: number;
   heartbeatIntervalMs?: number;
   killGraceMs?: number;
-  /** External commands are refused unless true (VS Code: workspace trust; the CLI: true). */
+  /**
+   * External commands are refused, and queued runs of other (gone) processes are not adopted,
+   * unless true (VS Code: workspace trust; the CLI: true).
+   */
   trusted: boolean;
+  /**
+   * Asked before an external command runs that this engine did not submit (a queued run
+   * adopted from a closed window or a database that came with the workspace, or a resume of
+   * such a run): show `argv` and resolve true to run it. Without it such a run is refused.
+   */
+  confirmExternal?: (record: RunRecord, argv: readonly string[]) => Promise<boolean>;
   /** Variables added to every trainer's environment. */
   env?: Record<string, string>;
   /** How often progress is written to the store (it is always written on status changes). */
@@ -97,6 +106,9 @@ interface Watched {
   lastPersist: number;
 }
 
+/** The user said no to running an external command they had not given in this session. */
+class NotConfirmedError extends UserError {}
+
 /** A sortable, readable, folder-safe run id: run-20250101-120000-a1b2. */
 export function newRunId(now = new Date()): string {
   const p = (n: number, w = 2) => String(n).padStart(w, '0');
@@ -108,6 +120,8 @@ export class RunEngine extends EventEmitter<EngineEvents> {
   private readonly queue: RunQueue;
   private readonly watched = new Map<string, Watched>();
   private readonly enders = new Map<string, Array<(r: RunRecord) => void>>();
+  /** Runs this engine submitted: their external command was given here, so it runs without asking again. */
+  private readonly submittedHere = new Set<string>();
   private disposed = false;
   private heartbeatTimeoutMs: number;
   private readonly storeUnsubscribe: () => void;
@@ -149,9 +163,14 @@ export class RunEngine extends EventEmitter<EngineEvents> {
     this.heartbeatTimeoutMs = ms;
   }
 
-  /** Workspace trust changed: external commands become allowed (or not) from now on. */
+  /**
+   * Workspace trust changed: external commands become allowed (or not) from now on, and
+   * queued runs left by gone processes may now be adopted (external ones still ask).
+   */
   setTrusted(trusted: boolean): void {
+    const granted = trusted && !this.opts.trusted;
     this.opts.trusted = trusted;
+    if (granted) void this.reconcile().catch((err) => this.log(`reconcile failed: ${(err as Error).message}`));
   }
 
   get trusted(): boolean {
@@ -194,13 +213,19 @@ export class RunEngine extends EventEmitter<EngineEvents> {
 
   private async save(r: RunRecord): Promise<RunRecord> {
     await this.opts.store.write((tx) => upsertRun(tx, r), { purpose: `recording run ${r.id}` });
+    this.writeManifestOf(r);
+    this.emit('changed', r);
+    return r;
+  }
+
+  /** run_manifest.json, rewritten on every change; never through a link out of the runs folder. */
+  private writeManifestOf(r: RunRecord): void {
     try {
+      assertRunFolderConfined(this.opts.runsRoot, r.runDir);
       writeManifest(r, VERSION);
     } catch (err) {
       this.log(`could not write ${r.runDir}/run_manifest.json: ${(err as Error).message}`);
     }
-    this.emit('changed', r);
-    return r;
   }
 
   /**
@@ -220,11 +245,7 @@ export class RunEngine extends EventEmitter<EngineEvents> {
       },
       { purpose: `recording run ${id}` },
     );
-    try {
-      writeManifest(next, VERSION);
-    } catch (err) {
-      this.log(`could not write ${next.runDir}/run_manifest.json: ${(err as Error).message}`);
-    }
+    this.writeManifestOf(next);
     this.emit('changed', next);
     return next;
   }
@@ -255,6 +276,7 @@ export class RunEngine extends EventEmitter<EngineEvents> {
     }
     const id = newRunId();
     const runDir = runDirFor(this.opts.runsRoot, id);
+    assertRunFolderConfined(this.opts.runsRoot, runDir);
     fs.mkdirSync(runDir, { recursive: true });
     const config = buildTrainerConfig({
       runId: id,
@@ -282,6 +304,7 @@ export class RunEngine extends EventEmitter<EngineEvents> {
       owner: this.self,
     };
     writeJsonAtomic(runFiles(runDir).config, config);
+    this.submittedHere.add(id);
     await this.save(record);
     this.queue.enqueue(id);
     return this.get(id)!;
@@ -321,6 +344,12 @@ export class RunEngine extends EventEmitter<EngineEvents> {
     try {
       await this.launch(record);
     } catch (err) {
+      if (err instanceof NotConfirmedError) {
+        const ended = await this.update(id, () => ({ status: 'cancelled', endedAt: new Date().toISOString(), outcome: { status: 'cancelled', reason: err.message } })).catch(() => undefined);
+        this.queue.release(id);
+        if (ended) this.notifyEnded(ended);
+        return;
+      }
       const reason = (err as Error).message;
       this.log(`run ${id} could not start: ${reason}`);
       const ended = await this.update(id, () => ({
@@ -343,6 +372,9 @@ export class RunEngine extends EventEmitter<EngineEvents> {
   }
 
   private async launch(record: RunRecord): Promise<void> {
+    // Nothing is written into the folder (data, config, logs) before it is known to be ours.
+    assertRunFolderConfined(this.opts.runsRoot, record.runDir, true);
+    if (record.recipe === 'external') assertTrustedForExternal(this.opts.trusted);
     const prepared = (await this.ensureData(record)) as PreparedData;
     const resume = record.attempts > 0;
     const config = {
@@ -366,6 +398,7 @@ export class RunEngine extends EventEmitter<EngineEvents> {
         run_id: record.id,
       };
       argv = expandCommand(record.command ?? [], values);
+      if (!this.submittedHere.has(record.id)) await this.confirmExternal(record, argv);
     } else {
       argv = [...this.opts.builtinCommand, record.runDir];
     }
@@ -392,6 +425,19 @@ export class RunEngine extends EventEmitter<EngineEvents> {
       progress: { ...r.progress, etaSeconds: undefined },
     }));
     this.watch(running, { child: launched.child, stdoutOffset: launched.stdoutOffset, owned: true });
+  }
+
+  /**
+   * An external command this engine did not submit runs only after the user saw it and said
+   * yes (a database can come with a workspace, carrying any command in a queued run).
+   */
+  private async confirmExternal(record: RunRecord, argv: readonly string[]): Promise<void> {
+    const shown = argv.map((a) => (/[\s"'\\]/.test(a) ? JSON.stringify(a) : a)).join(' ');
+    if (!this.opts.confirmExternal) {
+      throw new UserError(`Run ${record.id} would run the external command \`${shown}\`, which was not given in this session; start it yourself (tunix-rt runs resume ${record.id}) if you trust it.`);
+    }
+    if (!(await this.opts.confirmExternal(record, argv))) throw new NotConfirmedError(`not started: its external command \`${shown}\` was not confirmed`);
+    this.submittedHere.add(record.id);
   }
 
   // ------------------------------------------------------------------ supervision
@@ -471,7 +517,9 @@ export class RunEngine extends EventEmitter<EngineEvents> {
       if (this.watched.has(r.id)) continue;
       if (r.status === 'queued') {
         if (this.isMine(r.owner)) this.queue.enqueue(r.id);
-        else if (attach && !this.ownerAlive(r.owner)) await this.adopt(r.id);
+        // In an untrusted workspace nothing starts on its own: the database may have come
+        // with the workspace. The user starts such a run (Resume) or trusts the workspace.
+        else if (attach && this.opts.trusted && !this.ownerAlive(r.owner)) await this.adopt(r.id);
         continue;
       }
       if (r.pid && isSameProcessAlive(r.pid, r.processStartToken)) {
@@ -573,7 +621,14 @@ export class RunEngine extends EventEmitter<EngineEvents> {
 
   /** Deletes a finished run's record and its folder (only a folder inside the runs root). */
   async delete(idOrPrefix: string): Promise<void> {
-    const r = this.resolve(idOrPrefix);
+    const id = this.opts.store.read((q) => resolveRunId(q, idOrPrefix));
+    if (!isValidRunId(id)) {
+      // A row no folder belongs to (a database changed by hand): only the row goes.
+      await this.opts.store.write((tx) => deleteRunRow(tx, id), { purpose: `deleting run ${id}` });
+      this.emit('removed', id);
+      return;
+    }
+    const r = this.get(id)!;
     if (isActive(r.status)) throw new UserError(`Run ${r.id} is ${r.status}; cancel it before deleting it.`);
     await this.opts.store.write((tx) => deleteRunRow(tx, r.id), { purpose: `deleting run ${r.id}` });
     const root = path.resolve(this.opts.runsRoot);

@@ -3,7 +3,9 @@
 // so any process (the VS Code extension, the CLI, a reloaded window) reaches the same verdict.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { assertNoLinksOut, assertRealInside } from '../env/confine';
 import { confinedJoin } from '../env/paths';
+import { UserError } from '../errors';
 
 export function runFiles(runDir: string) {
   const j = (...p: string[]) => path.join(runDir, ...p);
@@ -42,8 +44,38 @@ export function runsRootFor(databasePath: string): string {
   return path.join(path.dirname(path.resolve(databasePath)), 'runs');
 }
 
+/**
+ * What a run id may be: a plain folder name (letters, digits, `.`, `_`, `-`, starting with a
+ * letter or digit, at most 128 characters). Ids made here (`run-20250101-120000-a1b2`) are;
+ * an id read from a database that is not (`../x`, `/tmp/x`, `C:\\x`) names no run folder.
+ */
+const RUN_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function isValidRunId(id: unknown): id is string {
+  return typeof id === 'string' && RUN_ID.test(id);
+}
+
+/**
+ * The folder of a run: always `<runs root>/<run id>`, whatever a database says. A folder path
+ * stored with a record is never used, so a database shipped with a workspace cannot point a
+ * run (its trainer, its writes) anywhere else.
+ */
 export function runDirFor(runsRoot: string, runId: string): string {
+  if (!isValidRunId(runId)) {
+    throw new UserError(`The run id ${JSON.stringify(runId)} is not a plain folder name (letters, digits, ".", "_", "-"); the database holding it was not written by Tunix RT. Delete that run record.`);
+  }
   return confinedJoin(runsRoot, runId);
+}
+
+/**
+ * Checks, before anything writes into a run folder, that neither the runs folder nor the run
+ * folder is a link out of the database's folder; with `deep`, also that nothing inside the
+ * run folder links out (done before a trainer starts in it).
+ */
+export function assertRunFolderConfined(runsRoot: string, runDir: string, deep = false): void {
+  assertRealInside(path.dirname(path.resolve(runsRoot)), runsRoot, 'The runs folder');
+  assertRealInside(runsRoot, runDir, 'The run folder');
+  if (deep) assertNoLinksOut(runDir, 'The run folder');
 }
 
 /** Writes JSON through a temporary file and a rename, so readers never see half a file. */

@@ -5,6 +5,7 @@
 import { registerMigrations } from '../store/migrations';
 import type { Reader, Store, Writer } from '../store/store';
 import { UserError } from '../errors';
+import { isValidRunId, runDirFor, runsRootFor } from './runFolder';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from './types';
 
 export const RUNS_DOMAIN = 'runs';
@@ -36,12 +37,20 @@ CREATE INDEX runs_by_dataset ON runs(dataset_key);
 ]);
 
 interface RunRow {
+  id: string;
   record: string;
 }
 
-function parse(row: RunRow | undefined): RunRecord | undefined {
+/**
+ * A record as the engine and the views use it. Its id is the row's key and its folder is
+ * derived from that id under the runs folder beside the database: the `run_dir` column and
+ * the record's own `runDir` are kept for older readers but never trusted (a database can come
+ * with a workspace, and a stored path could point anywhere).
+ */
+function parse(q: Reader, row: RunRow | undefined): RunRecord | undefined {
   if (!row) return undefined;
-  return JSON.parse(row.record) as RunRecord;
+  const record = JSON.parse(row.record) as RunRecord;
+  return { ...record, id: row.id, runDir: runDirFor(runsRootFor(q.databasePath), row.id) };
 }
 
 export function upsertRun(tx: Writer, r: RunRecord): void {
@@ -55,7 +64,7 @@ export function upsertRun(tx: Writer, r: RunRecord): void {
 }
 
 export function getRun(q: Reader, id: string): RunRecord | undefined {
-  return parse(q.get<RunRow>('SELECT record FROM runs WHERE id = ?', [id]));
+  return parse(q, q.get<RunRow>('SELECT id, record FROM runs WHERE id = ?', [id]));
 }
 
 export interface RunQuery {
@@ -64,7 +73,7 @@ export interface RunQuery {
   limit?: number;
 }
 
-/** Newest first. */
+/** Newest first. Rows whose id is no folder name (a database changed by hand) are left out (`tunix-rt runs delete ID` removes them). */
 export function listRuns(q: Reader, query: RunQuery = {}): RunRecord[] {
   const where: string[] = [];
   const params: (string | number)[] = [];
@@ -78,9 +87,13 @@ export function listRuns(q: Reader, query: RunQuery = {}): RunRecord[] {
     where.push('dataset_key = ?');
     params.push(query.datasetKey);
   }
-  const sql = `SELECT record FROM runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC${query.limit ? ` LIMIT ${Math.floor(query.limit)}` : ''}`;
-  return q.all<RunRow>(sql, params).map((r) => parse(r)!);
+  const sql = `SELECT id, record FROM runs${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC${query.limit ? ` LIMIT ${Math.floor(query.limit)}` : ''}`;
+  return q
+    .all<RunRow>(sql, params)
+    .filter((r) => isValidRunId(r.id))
+    .map((r) => parse(q, r)!);
 }
+
 
 export function deleteRunRow(tx: Writer, id: string): boolean {
   return tx.run('DELETE FROM runs WHERE id = ?', [id]).changes > 0;

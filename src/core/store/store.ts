@@ -49,6 +49,11 @@ export interface RunResult {
 
 /** Queries available everywhere. */
 export interface Reader {
+  /**
+   * The database file these queries read. Files that belong to records (run folders, dataset
+   * manifests, model versions) live beside it and are derived from it, never read from rows.
+   */
+  readonly databasePath: string;
   all<T extends object = Row>(sql: string, params?: SqlParams): T[];
   get<T extends object = Row>(sql: string, params?: SqlParams): T | undefined;
   /** Calls `fn` for each row without building an array; return false to stop early. */
@@ -298,11 +303,20 @@ export class Store {
 
   // ---------------------------------------------------------------- queries
 
-  private readonly reader: Reader = {
-    all: (sql, params) => this.all(sql, params),
-    get: (sql, params) => this.get(sql, params),
-    each: (sql, params, fn) => this.each(sql, params, fn),
-  };
+  private readonly reader: Reader = this.makeReader();
+
+  private makeReader(): Reader {
+    const resolvePath = () => this.path;
+    return {
+      // A getter: field initializers run before the constructor's parameter properties are set.
+      get databasePath(): string {
+        return resolvePath();
+      },
+      all: (sql, params) => this.all(sql, params),
+      get: (sql, params) => this.get(sql, params),
+      each: (sql, params, fn) => this.each(sql, params, fn),
+    };
+  }
 
   private prepared(sql: string): Statement {
     let stmt = this.statements.get(sql);

@@ -42,9 +42,11 @@ export async function evaluateRun(s: ExtensionContextServices, arg: unknown, aft
   const judgeId = m.judges.resolveJudgeName(judgeName);
   const llm = judgeId === m.judges.LLM_JUDGE_ID ? await llmJudgeOptions(s) : undefined;
   const judge = m.judges.resolveJudge(judgeId, { llm });
+  // Who judged: the judge, and for a judge behind an endpoint, which model at which origin.
+  const judgedBy = llm ? `${judge.id} (${llm.model} at ${llm.origin})` : judge.id;
 
   const summary = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Notification, title: `Evaluating ${runId ?? 'predictions'} with ${judge.id}`, cancellable: true },
+    { location: vscode.ProgressLocation.Notification, title: `Evaluating ${runId ?? 'predictions'} with ${judgedBy}`, cancellable: true },
     async (progress, token) => {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort(new vscode.CancellationError()));
@@ -71,14 +73,14 @@ export async function evaluateRun(s: ExtensionContextServices, arg: unknown, aft
     },
   );
   const sc = summary.scorecard;
-  s.log.info(`Evaluated ${summary.runId ?? summary.predictionsSource} with ${sc.judge}: primary score ${sc.primary_score.toFixed(4)} on ${sc.n_items} items (${sc.n_scored} with a prediction); evaluation ${summary.id}.`);
+  s.log.info(`Evaluated ${summary.runId ?? summary.predictionsSource} with ${judgedBy}: primary score ${sc.primary_score.toFixed(4)} on ${sc.n_items} items (${sc.n_scored} with a prediction); evaluation ${summary.id}.`);
   after(summary);
   const missing = summary.match.items_without_prediction ? ` ${summary.match.items_without_prediction} item(s) had no prediction.` : '';
   // The check is offered only where there is a baseline to check against (three buttons crowd the toast).
   const canCheck = !!summary.runId && store.read((q) => m.baselines.listBaselines(q)).length > 0;
   void vscode.window
     .showInformationMessage(
-      `${sc.judge}: ${(sc.primary_score * 100).toFixed(1)}% on ${sc.n_items} items${summary.runId ? ` (${summary.runName ?? summary.runId})` : ''}.${missing}`,
+      `${judgedBy}: ${(sc.primary_score * 100).toFixed(1)}% on ${sc.n_items} items${summary.runId ? ` (${summary.runName ?? summary.runId})` : ''}.${missing}`,
       'Show Leaderboard',
       'Compare Runs…',
       ...(canCheck ? ['Check Against Baseline'] : []),

@@ -86,6 +86,7 @@ export class RunEngineService implements vscode.Disposable {
       maxConcurrent: s.maxConcurrentRuns,
       heartbeatTimeoutMs: s.heartbeatTimeoutSeconds * 1000,
       attachToOthers: true,
+      confirmExternal: (record, argv) => this.confirmExternal(record, argv),
       log: (m) => log.info(`runs: ${m}`),
     });
     engine.on('changed', (r) => this.changed.fire(r));
@@ -99,6 +100,22 @@ export class RunEngineService implements vscode.Disposable {
     await engine.reconcile();
     this.changed.fire(undefined);
     return engine;
+  }
+
+  /**
+   * An external command this window did not start (a queued run left by a closed window or
+   * carried in the workspace's database, or a resume of such a run) runs only after the user
+   * has seen the exact command line.
+   */
+  private async confirmExternal(record: RunRecord, argv: readonly string[]): Promise<boolean> {
+    const shown = argv.map((a) => (/[\s"'\\]/.test(a) ? JSON.stringify(a) : a)).join(' ');
+    this.services.log.info(`runs: asking before running the external command of run ${record.id}: ${shown}`);
+    const run = 'Run Command';
+    const answer = await this.services.prompts.confirmModal(
+      `Run "${record.name}" (${record.id}) was not started in this window. It runs this command in ${record.runDir}:\n\n${shown}\n\nRun it only if you know where it came from.`,
+      run,
+    );
+    return answer === run;
   }
 
   private announceEnd(r: RunRecord): void {

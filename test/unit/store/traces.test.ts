@@ -140,6 +140,22 @@ describe('store: traces', () => {
     await store.close();
   });
 
+  it('every meta key can be listed and filtered on, also keys with quotes, dots, brackets and $ (a trace with one never breaks the others)', async () => {
+    const store = await seeded(0, 'odd-keys.db');
+    const odd = ['say "hi"', 'a.b', 'x[0]', '$.k', '', 'back\\slash'];
+    const metas = [0, 1, 2, 3].map((k) => Object.fromEntries(odd.map((key) => [key, k % 2 ? 'one' : 'two'])) as TraceRecord['meta']);
+    metas.push({ other: 1 });
+    await store.write((tx) => insertTraces(tx, metas.map((meta, k) => prepareTrace(trace(k, { meta }))), '2025-01-01T00:00:00.000Z'));
+    const keys = metaKeys(store).map((k) => k.key);
+    for (const key of odd) {
+      assert.ok(keys.includes(key), `listed: ${JSON.stringify(key)}`);
+      assert.deepEqual(metaValues(store, key).values.map((v) => [v.value, v.count]).sort(), [['one', 2], ['two', 2]]);
+      assert.equal(countTraces(store, { filters: [{ key, values: ['one'] }] }), 2, `filter ${JSON.stringify(key)}`);
+      assert.equal(countTraces(store, { filters: [{ key, values: [null] }] }), 1, `absent ${JSON.stringify(key)}`);
+    }
+    await store.close();
+  });
+
   it('meta filters read the meta index: rare and common values, every type, after updates and deletes, as json_extract reads them', async () => {
     const store = await seeded(0, 'meta-index.db');
     const kinds = ['a', 'b', 'a', 'a', 'b', 'a', 'b', 'a'];

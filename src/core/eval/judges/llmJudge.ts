@@ -51,6 +51,14 @@ export function chatCompletionsUrl(url: string): string {
   return base.endsWith('/chat/completions') ? base : `${base}/chat/completions`;
 }
 
+/**
+ * The origin (scheme, host, port) a key belongs to: a key entered for one origin is never
+ * sent to another, whatever a setting says later.
+ */
+export function endpointOrigin(url: string): string {
+  return new URL(chatCompletionsUrl(url)).origin;
+}
+
 function clip(s: string): string {
   return s.length > MAX_FIELD_CHARS ? `${s.slice(0, MAX_FIELD_CHARS)}… [${s.length - MAX_FIELD_CHARS} more characters cut]` : s;
 }

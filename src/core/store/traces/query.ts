@@ -6,7 +6,7 @@ import type { SqlValue } from '../types';
 import { preview, type TraceSummary } from './model';
 import { allOf, estimateMatches, ftsQuery, usesGroupCounts, whereClause, type MetaFilterPlan } from './where';
 
-export { ftsQuery, metaPath } from './where';
+export { ftsQuery } from './where';
 
 export type TraceSort = 'imported' | 'id' | 'source' | 'category' | 'steps';
 export const TRACE_SORTS: readonly TraceSort[] = ['imported', 'id', 'source', 'category', 'steps'];

@@ -2,7 +2,7 @@
 import type { Readable } from '../store';
 import type { SqlValue } from '../types';
 import type { TraceQuery } from './query';
-import { allOf, metaPath, usesGroupCounts, whereClause } from './where';
+import { allOf, usesGroupCounts, whereClause } from './where';
 import { rowToRecord, type StoredScore, type StoredTrace, type TraceRow } from './model';
 
 interface ScoreRow {
@@ -108,7 +108,6 @@ export interface MetaValues {
 
 /** The distinct values of one meta key, most common first (at most `limit`; counts kept by triggers). */
 export function metaValues(store: Readable, key: string, limit = 200): MetaValues {
-  metaPath(key); // the same rule for keys as filters
   const rows = store.read((q) =>
     q.all<{ type: string; value: string | number; n: number }>('SELECT type, value, n FROM trace_meta_values WHERE key = ? ORDER BY n DESC, type, value LIMIT ?', [key, limit + 1]),
   );

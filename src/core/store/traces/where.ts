@@ -15,12 +15,6 @@ export function ftsQuery(text: string): string {
   return words.map((w) => (w.endsWith('*') ? `"${w.replace(/\*+$/, '')}*"` : `"${w}"`)).join(' ');
 }
 
-/** The JSON path of a top-level meta key, e.g. $."task_type". */
-export function metaPath(key: string): string {
-  if (key === '' || key.includes('"')) throw new UserError(`Cannot filter on the meta key ${JSON.stringify(key)}: keys must be non-empty and free of double quotes.`);
-  return `$."${key}"`;
-}
-
 /** True when `q` narrows only by source/category: the counts the triggers keep in trace_groups answer it without a scan. */
 export function usesGroupCounts(q: TraceQuery): boolean {
   return q.text === undefined && !q.filters?.length;
@@ -113,7 +107,6 @@ export function whereClause(q: TraceQuery, params: SqlValue[], alias: string, sk
     params.push(q.category);
   }
   for (const f of q.filters ?? []) {
-    const path = metaPath(f.key);
     const groups = valueGroups(f);
     const parts: string[] = [];
     if (groups.length && plan(f) === 'index') {
@@ -123,9 +116,10 @@ export function whereClause(q: TraceQuery, params: SqlValue[], alias: string, sk
       for (const g of groups) parts.push(`EXISTS (SELECT 1 FROM trace_meta_index m WHERE ${groupCondition('m', f.key, g, params)} AND m.seq = ${alias}.seq)`);
     }
     if (f.values.includes(null)) {
-      // Absent, null, or meta itself null: what json_extract reads as SQL NULL.
-      parts.push(`json_extract(${alias}.meta, ?) IS NULL`);
-      params.push(path);
+      // Absent, null, or meta itself null: no non-null value of the key in the index. (Not a
+      // JSON path: SQLite's paths cannot spell every key, e.g. one holding a double quote.)
+      parts.push(`NOT EXISTS (SELECT 1 FROM trace_meta_index m WHERE m.key = ? AND m.type != 'null' AND m.seq = ${alias}.seq)`);
+      params.push(f.key);
     }
     if (parts.length === 0) throw new UserError(`The filter on "${f.key}" has no values.`);
     where.push(parts.length === 1 ? parts[0] : `(${parts.join(' OR ')})`);
