@@ -6,6 +6,8 @@ import { ActionIcon, CopyButton } from '../shared/components/ActionIcon';
 import { Banner, EmptyState } from '../shared/components/Banner';
 import { KeyValueTable } from '../shared/components/KeyValueTable';
 import { Section } from '../shared/components/Section';
+import { VisibleText } from '../shared/components/VisibleText';
+import { revealInvisible } from '../../src/core/trace/invisibleChars';
 import { ScoreCard } from '../shared/trace/ScoreCard';
 import '../shared/elements';
 
@@ -136,7 +138,7 @@ export function App(props: { host: Host }) {
         <main class="viewer-main">
           <Section title="Prompt" actions={<CopyButton text={trace.prompt} label="prompt" onCopy={copy} />}>
             <pre class="text-block" data-testid="prompt">
-              {trace.prompt}
+              <VisibleText text={trace.prompt} />
             </pre>
           </Section>
 
@@ -148,7 +150,9 @@ export function App(props: { host: Host }) {
                     {position + 1}
                   </span>
                   <div class="step-head">
-                    <vscode-badge>{s.type}</vscode-badge>
+                    <vscode-badge>
+                      <VisibleText text={s.type} />
+                    </vscode-badge>
                     {s.i !== position && (
                       <span class="muted small" title="The step's own index (field i)">
                         i = {s.i}
@@ -158,7 +162,9 @@ export function App(props: { host: Host }) {
                       <CopyButton text={s.content} label={`step ${position + 1}`} onCopy={copy} />
                     </span>
                   </div>
-                  <pre class="text-block">{s.content}</pre>
+                  <pre class="text-block">
+                    <VisibleText text={s.content} />
+                  </pre>
                 </li>
               ))}
             </ol>
@@ -166,7 +172,7 @@ export function App(props: { host: Host }) {
 
           <Section title="Final answer" actions={<CopyButton text={trace.finalAnswer} label="final answer" onCopy={copy} />}>
             <pre class="text-block final-answer" data-testid="final-answer">
-              {trace.finalAnswer}
+              <VisibleText text={trace.finalAnswer} />
             </pre>
           </Section>
         </main>
@@ -206,11 +212,19 @@ function MetaValue(props: { name: string; value: unknown; onFilter?: (value: Sca
   const { value } = props;
   const scalar = value === null || ['string', 'number', 'boolean'].includes(typeof value);
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  if (!scalar || !props.onFilter) return <span class="mono">{text}</span>;
+  if (!scalar || !props.onFilter) {
+    return (
+      <span class="mono">
+        <VisibleText text={text} />
+      </span>
+    );
+  }
   return (
     <span class="meta-value">
-      <span class={typeof value === 'string' ? '' : 'mono'}>{text}</span>
-      <ActionIcon icon="filter" label={`Show traces with ${props.name} = ${text}`} onClick={() => props.onFilter!(value as Scalar)} />
+      <span class={typeof value === 'string' ? '' : 'mono'}>
+        <VisibleText text={text} />
+      </span>
+      <ActionIcon icon="filter" label={`Show traces with ${revealInvisible(props.name)} = ${revealInvisible(text)}`} onClick={() => props.onFilter!(value as Scalar)} />
     </span>
   );
 }

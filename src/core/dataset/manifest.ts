@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { UserError } from '../errors';
+import { assertRealInside } from '../env/confine';
 import { confinedJoin } from '../env/paths';
 import type { DedupMode, DroppedDuplicate } from './dedup';
 import type { DatasetStats } from './stats';
@@ -73,13 +74,17 @@ export function datasetsRoot(databasePath: string): string {
   return path.join(path.dirname(path.resolve(databasePath)), 'datasets');
 }
 
-/** `<datasets root>/<key>`, refusing keys that would leave the root. */
+/** `<datasets root>/<key>`, refusing keys that would leave the root, by name or through a link. */
 export function datasetDir(databasePath: string, key: string): string {
+  let dir: string;
   try {
-    return confinedJoin(datasetsRoot(databasePath), key);
+    dir = confinedJoin(datasetsRoot(databasePath), key);
   } catch (err) {
     throw new UserError(`Dataset key "${key}" is not a plain folder name: ${(err as Error).message}`);
   }
+  assertRealInside(path.dirname(path.resolve(databasePath)), datasetsRoot(databasePath), 'The datasets folder');
+  assertRealInside(datasetsRoot(databasePath), dir, 'The dataset folder');
+  return dir;
 }
 
 export function manifestPath(databasePath: string, key: string): string {

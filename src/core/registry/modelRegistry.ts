@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { UserError } from '../errors';
 import { registerMigrations } from '../store/migrations';
 import type { Reader, Store } from '../store/store';
+import { assertRealInside } from '../env/confine';
 import { confinedJoin } from '../env/paths';
 import { getRun, resolveRunId } from '../run/runStore';
 import { runFiles, writeJsonAtomic } from '../run/runFolder';
@@ -95,8 +96,12 @@ export function modelsRootFor(databasePath: string): string {
   return path.join(path.dirname(path.resolve(databasePath)), 'models');
 }
 
+/** `<models root>/<name>/v<version>`, also refused when a link leads it out of the database's folder. */
 function versionDir(databasePath: string, name: string, version: number): string {
-  return confinedJoin(modelsRootFor(databasePath), path.join(checkModelName(name), `v${version}`));
+  const dir = confinedJoin(modelsRootFor(databasePath), path.join(checkModelName(name), `v${version}`));
+  assertRealInside(path.dirname(path.resolve(databasePath)), modelsRootFor(databasePath), 'The models folder');
+  assertRealInside(modelsRootFor(databasePath), dir, 'The model version folder');
+  return dir;
 }
 
 interface ModelRow {
@@ -223,6 +228,9 @@ export async function registerModel(store: Store, o: RegisterOptions): Promise<M
   if (o.judge && !evaluation) throw new UserError(`Run ${run.id} has no evaluation by ${o.judge}; evaluate it first (tunix-rt eval ${run.id} --judge ${o.judge}), or register without a judge.`);
   const finalMetrics = await finalTrainingMetrics(run.runDir);
   const root = modelsRootFor(o.databasePath);
+  // The files come from the run's model folder only: not through a link to somewhere else.
+  assertRealInside(run.runDir, runFiles(run.runDir).model, "The run's model folder");
+  assertRealInside(path.dirname(path.resolve(o.databasePath)), root, 'The models folder');
   const staging = path.join(root, `.staging-${process.pid}-${Date.now()}`);
   let files: ModelVersionManifest['files'];
   try {

@@ -1,6 +1,7 @@
 // The trace viewer panels: one panel per trace (opening a trace that is already shown
 // reveals its panel). Restored after a window reload from the trace id the webview kept.
 import * as vscode from 'vscode';
+import { revealInvisible } from '../../core/trace/invisibleChars';
 import { isUserError } from '../../core/errors';
 import type { TraceDocument } from '../../shared/traceDocument';
 import { TRACE_VIEWER, type TraceViewerFromWebview, type TraceViewerState, type TraceViewerToWebview } from '../../shared/traceViewerContract';
@@ -192,7 +193,7 @@ export async function openAtLine(file: string, line?: number): Promise<void> {
 
 /** The tab title: the start of the prompt says which trace this is better than its id. */
 function titleOf(trace: TraceDocument): string {
-  const prompt = trace.prompt.replace(/\s+/g, ' ').trim();
+  const prompt = revealInvisible(trace.prompt).replace(/\s+/g, ' ').trim();
   return `Trace: ${prompt.length > 28 ? `${prompt.slice(0, 27)}…` : prompt}`;
 }
 

@@ -4,6 +4,7 @@
 // level; its description says which filter is active.
 import * as vscode from 'vscode';
 import type { TraceSummary, TraceQuery, MetaFilter } from '../../core/store';
+import { revealInvisible } from '../../core/trace/invisibleChars';
 import { describeFilter, isFiltered, type TraceViewFilter } from '../../core/traces-view/filter';
 import type { StoreService } from './storeService';
 import { RefreshingTree } from '../views/refreshingTree';
@@ -279,7 +280,10 @@ function keyOf(node: CategoryNode): string {
 }
 
 export function traceItem(t: TraceSummary): vscode.TreeItem {
-  const item = new vscode.TreeItem(t.promptPreview || t.id, vscode.TreeItemCollapsibleState.None);
+  // Bidi controls and zero-width characters are shown as ⟨U+202E⟩: trace text comes from anywhere.
+  const prompt = revealInvisible(t.promptPreview);
+  const answer = revealInvisible(t.answerPreview);
+  const item = new vscode.TreeItem(prompt || t.id, vscode.TreeItemCollapsibleState.None);
   item.id = `trace:${t.id}`;
   const score = t.score === null ? '' : ` · ${formatScore(t.score)}`;
   item.description = `${t.stepCount} step${t.stepCount === 1 ? '' : 's'}${score}`;
@@ -288,14 +292,14 @@ export function traceItem(t: TraceSummary): vscode.TreeItem {
   const md = new vscode.MarkdownString(undefined, true);
   md.supportThemeIcons = true;
   md.appendMarkdown(`**Prompt**\n\n`);
-  md.appendCodeblock(t.promptPreview, 'text');
+  md.appendCodeblock(prompt, 'text');
   md.appendMarkdown(`**Final answer**\n\n`);
-  md.appendCodeblock(t.answerPreview, 'text');
+  md.appendCodeblock(answer, 'text');
   md.appendMarkdown(`$(list-ordered) ${t.stepCount} steps · $(beaker) ${t.score === null ? 'not scored' : `baseline ${formatScore(t.score)}`}\n\n`);
   md.appendMarkdown(`\`${t.id}\` · imported ${t.importedAt}`);
   item.tooltip = md;
   item.command = { command: 'tunix.openTrace', title: 'Open Trace', arguments: [t.id] };
-  item.accessibilityInformation = { label: `Trace ${t.promptPreview}, ${t.stepCount} steps${t.score === null ? '' : `, score ${formatScore(t.score)}`}` };
+  item.accessibilityInformation = { label: `Trace ${prompt}, ${t.stepCount} steps${t.score === null ? '' : `, score ${formatScore(t.score)}`}` };
   return item;
 }
 

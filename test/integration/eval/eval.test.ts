@@ -13,6 +13,7 @@ import type { Baseline } from '../../../src/core/eval/regression';
 import type { RunComparison } from '../../../src/core/eval/runComparison';
 import type { EvaluationSummary } from '../../../src/core/eval/store/evaluations';
 import { EVAL_FEATURE_HOOK, type EvalFeatureParts } from '../../../src/extension/eval/feature';
+import { LLM_KEYS_SECRET } from '../../../src/extension/eval/llmJudgeSettings';
 import type { LeaderboardView } from '../../../src/shared/leaderboardContract';
 import { activate, featureParts, setDatabasePath, tempWorkspaceFolder, waitFor } from '../helpers';
 import { buildPipeline, tunixCli, type Pipeline } from './pipeline';
@@ -167,7 +168,8 @@ describe('evaluation: evaluate, leaderboard, compare, baselines (integration)', 
     try {
       const port = (server.address() as AddressInfo).port;
       const api = await activate();
-      await api.services.context.secrets.store('tunix.eval.llmJudge.apiKey', 'sk-from-secret-storage');
+      // Keys are stored per endpoint origin (see test/integration/security for why).
+      await api.services.context.secrets.store(LLM_KEYS_SECRET, JSON.stringify({ [`http://127.0.0.1:${port}`]: 'sk-from-secret-storage' }));
       await vscode.workspace.getConfiguration('tunix.eval.llmJudge').update('url', `http://127.0.0.1:${port}/v1`, vscode.ConfigurationTarget.Workspace);
       await vscode.workspace.getConfiguration('tunix.eval.llmJudge').update('model', 'grader-test', vscode.ConfigurationTarget.Workspace);
       const e = (await vscode.commands.executeCommand('tunix.evaluateRun', { runId: p.carryRun, judge: 'llm_judge@v1' })) as EvaluationSummary;
@@ -181,7 +183,7 @@ describe('evaluation: evaluate, leaderboard, compare, baselines (integration)', 
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      await (await activate()).services.context.secrets.delete('tunix.eval.llmJudge.apiKey');
+      await (await activate()).services.context.secrets.delete(LLM_KEYS_SECRET);
     }
   });
 });

@@ -1,4 +1,5 @@
 import type { DiffSegment } from '../../../src/core/trace/diff';
+import { VisibleText } from './VisibleText';
 
 /**
  * One side of a word diff: the equal text plus, for the left side, the removed runs (struck
@@ -10,14 +11,16 @@ export function DiffText(props: { segments: DiffSegment[]; side: 'left' | 'right
     <>
       {props.segments.map((s, k) =>
         s.kind === hidden ? null : s.kind === 'equal' ? (
-          <span key={k}>{s.text}</span>
+          <span key={k}>
+            <VisibleText text={s.text} />
+          </span>
         ) : s.kind === 'added' ? (
           <ins key={k} class="diff">
-            {s.text}
+            <VisibleText text={s.text} />
           </ins>
         ) : (
           <del key={k} class="diff">
-            {s.text}
+            <VisibleText text={s.text} />
           </del>
         ),
       )}

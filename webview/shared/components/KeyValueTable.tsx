@@ -1,4 +1,6 @@
 import type { ComponentChildren } from 'preact';
+import { revealInvisible } from '../../../src/core/trace/invisibleChars';
+import { VisibleText } from './VisibleText';
 
 /** A two-column table of labels and values (meta, score details). */
 export function KeyValueTable(props: { rows: Array<{ key: string; value: ComponentChildren; title?: string }>; label: string }) {
@@ -7,8 +9,10 @@ export function KeyValueTable(props: { rows: Array<{ key: string; value: Compone
       <tbody>
         {props.rows.map((r) => (
           <tr key={r.key}>
-            <th scope="row" title={r.title}>
-              {r.key}
+            <th scope="row" title={r.title ?? revealInvisible(r.key)}>
+              <span class="kv-key">
+                <VisibleText text={r.key} />
+              </span>
             </th>
             <td>{r.value}</td>
           </tr>
