@@ -68,7 +68,11 @@ export class RunsTreeProvider extends RefreshingTree<RunNode> {
     const r = node.run;
     const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.None);
     item.id = `run:${r.id}`;
-    item.description = describeRun(r, { queuePosition: this.engines.peek()?.queuePosition(r.id) });
+    const queuePosition = this.engines.peek()?.queuePosition(r.id);
+    // A queued run in no queue of this window, in Restricted Mode: it came from elsewhere (a
+    // closed window, a database in the workspace) and waits for the user, not for a slot.
+    const waitsForTrust = r.status === 'queued' && queuePosition === undefined && !vscode.workspace.isTrusted;
+    item.description = waitsForTrust ? 'queued · not started in Restricted Mode (trust the workspace to start it, or cancel it)' : describeRun(r, { queuePosition });
     const [icon, color] = ICONS[r.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = `${RUN_CONTEXT_PREFIX}${r.status}`;
