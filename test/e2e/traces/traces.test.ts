@@ -205,6 +205,43 @@ describe('traces: tree, viewer and comparison (e2e)', function () {
     await setTheme('dark');
   });
 
+  it('shows invisible characters in trace text as markers, and a long meta key does not push its value away', async () => {
+    const page = await openWorkbench();
+    const file = workspacePath('traces', 'disguised.trace.jsonl');
+    const longKey = 'a_meta_key_that_someone_made_far_too_long_to_fit_in_any_side_panel_at_all';
+    const record = {
+      id: 'disguised-name-1',
+      trace_version: '1.0',
+      prompt: 'Which attachment is safe to open: evil\u202Eexe.txt?',
+      final_answer: 'none\u200B',
+      steps: [{ i: 0, type: 'check', content: 'The name holds a right-to-left override (U+202E).' }],
+      meta: { [longKey]: 'still visible', task_type: 'phishing' },
+    };
+    fs.writeFileSync(file, JSON.stringify(record) + '\n');
+    try {
+      await importSample('disguised.trace.jsonl', /Imported 1 trace from disguised\.trace\.jsonl/);
+      await clearNotifications();
+      await runCommand('Tunix: Open Trace by Id...', { quickInput: 'Open Trace by Id' });
+      await page.keyboard.type('disguised-name-1');
+      await page.keyboard.press('Enter');
+      const frame = await getWebviewFrame('Which attachment', 20_000);
+      const prompt = frame.locator('[data-testid=prompt]');
+      await prompt.waitFor({ timeout: 20_000 });
+      // The override is shown as a marker, not applied: the name reads in its real order.
+      assert.equal((await prompt.textContent())?.trim(), 'Which attachment is safe to open: evilU+202Eexe.txt?');
+      assert.equal(await frame.locator('[data-testid=invisible-char]').count(), 2, 'the override in the prompt and the zero-width space in the answer');
+      // The long key is cut; its value stays in view beside it.
+      // (Measured inside the webview's own page: its width, not the window's.)
+      const place = await frame.locator('table.kv td', { hasText: 'still visible' }).evaluate((td) => ({ left: td.getBoundingClientRect().left, width: document.documentElement.clientWidth }));
+      assert.ok(place.left + 40 < place.width, `the value is in view (left ${place.left} of ${place.width})`);
+      await page.mouse.move(0, 0);
+      await screenshot('traces-viewer-invisible-chars-dark');
+      await runCommand('View: Close Editor');
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
   it('a damaged database gets a modal that keeps the old file and starts a fresh one', async () => {
     const page = await openWorkbench();
     await focusView('Traces');
