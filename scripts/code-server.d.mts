@@ -46,6 +46,8 @@ export function startCodeServer(options?: {
   port?: number;
   logFile?: string;
   timeoutMs?: number;
+  /** Leave VS Code's workspace trust on (default: off, --disable-workspace-trust). */
+  workspaceTrust?: boolean;
 }): Promise<CodeServer>;
 export function launchBrowser(): Promise<Browser>;
 export function packageVsix(outFile: string): string;

@@ -150,7 +150,7 @@ export async function killGroup(pid, graceMs = 3000) {
  * answers /healthz. Its output goes to `logFile` and to an in-memory tail for error messages.
  * The process is a group leader, so `stop()` also ends its extension hosts and watchers.
  */
-export async function startCodeServer({ folder, userDataDir, extensionsDir, env = {}, port, logFile, timeoutMs = 60_000 } = {}) {
+export async function startCodeServer({ folder, userDataDir, extensionsDir, env = {}, port, logFile, timeoutMs = 60_000, workspaceTrust = false } = {}) {
   if (!existsSync(codeServerEntry)) throw new Error(`code-server is not installed at ${codeServerEntry}; run node scripts/ensure-test-deps.mjs`);
   // Folders made here (none was given) are removed again by stop().
   const ownDirs = [];
@@ -168,7 +168,8 @@ export async function startCodeServer({ folder, userDataDir, extensionsDir, env 
     '--bind-addr', `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    // Off unless a test is about Restricted Mode (workspaceTrust: true): no trust prompt in the way.
+    ...(workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--user-data-dir', userDataDir,
     '--extensions-dir', extensionsDir,
     ...(folder ? [folder] : []),

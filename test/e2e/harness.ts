@@ -154,6 +154,34 @@ export async function session(): Promise<Session> {
 }
 
 /**
+ * A second VS Code window for a test that needs other user settings (workspace trust on, say)
+ * or another folder: its own code-server over the same installed extension, a page in the same
+ * browser. `close()` stops both; the shared session is not touched.
+ */
+export async function openExtraWindow(options: { folder: string; settings: Record<string, unknown>; workspaceTrust?: boolean }): Promise<{ page: Page; close(): Promise<void> }> {
+  const s = await session();
+  const api = await cs();
+  const userDataDir = api.tempDir('tunix-e2e-extra-user-');
+  api.writeUserSettings(userDataDir, { 'workbench.colorTheme': THEMES.dark, ...options.settings });
+  const server = await api.startCodeServer({ folder: options.folder, userDataDir, extensionsDir: path.join(s.scratch, 'extensions'), logFile: path.join(userDataDir, 'code-server.log'), workspaceTrust: options.workspaceTrust });
+  const page = await s.browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const close = async () => {
+    await page.close().catch(() => undefined);
+    await server.stop();
+    fs.rmSync(userDataDir, { recursive: true, force: true });
+  };
+  try {
+    await page.goto(server.url());
+    await waitForWorkbench(page);
+  } catch (err) {
+    const tail = server.logTail(40);
+    await close();
+    throw new Error(`${(err as Error).message}\ncode-server log (last lines):\n${tail}`);
+  }
+  return { page, close };
+}
+
+/**
  * The workbench page, ready. `reload: true` reloads the window first (a clean UI state:
  * no notifications, no quick input; editors restore as VS Code restores them).
  */

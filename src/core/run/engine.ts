@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { isUserError, UserError } from '../errors';
 import type { Store } from '../store/store';
 import { VERSION } from '../version';
-import { assertTrustedForExternal, expandCommand, type PlaceholderValues } from './externalCommand';
+import { assertTrustedForExternal, expandCommand, formatCommandLine, type PlaceholderValues } from './externalCommand';
 import { lastLines, readNewLines } from './fileTail';
 import { launchAttempt } from './launch';
 import { writeManifest } from './manifest';
@@ -432,7 +432,7 @@ export class RunEngine extends EventEmitter<EngineEvents> {
    * yes (a database can come with a workspace, carrying any command in a queued run).
    */
   private async confirmExternal(record: RunRecord, argv: readonly string[]): Promise<void> {
-    const shown = argv.map((a) => (/[\s"'\\]/.test(a) ? JSON.stringify(a) : a)).join(' ');
+    const shown = formatCommandLine(argv);
     if (!this.opts.confirmExternal) {
       throw new UserError(`Run ${record.id} would run the external command \`${shown}\`, which was not given in this session; start it yourself (tunix-rt runs resume ${record.id}) if you trust it.`);
     }

@@ -49,6 +49,14 @@ export function assertTrustedForExternal(trusted: boolean): void {
 }
 
 /**
+ * An argument array as one line a person can read and paste back (what splitCommandLine
+ * reads): arguments with spaces, quotes or backslashes are written as JSON strings.
+ */
+export function formatCommandLine(argv: readonly string[]): string {
+  return argv.map((a) => (a === '' || /[\s"'\\]/.test(a) ? JSON.stringify(a) : a)).join(' ');
+}
+
+/**
  * Splits a one-line command the way a user types it in an input box: whitespace separates
  * arguments; "double" and 'single' quotes group; a backslash escapes the next character
  * inside double quotes and outside quotes. Nothing is expanded: no variables, globs or pipes.

@@ -108,7 +108,8 @@ export class RunEngineService implements vscode.Disposable {
    * has seen the exact command line.
    */
   private async confirmExternal(record: RunRecord, argv: readonly string[]): Promise<boolean> {
-    const shown = argv.map((a) => (/[\s"'\\]/.test(a) ? JSON.stringify(a) : a)).join(' ');
+    const { formatCommandLine } = await import('../../core/run/externalCommand');
+    const shown = formatCommandLine(argv);
     this.services.log.info(`runs: asking before running the external command of run ${record.id}: ${shown}`);
     const run = 'Run Command';
     const answer = await this.services.prompts.confirmModal(

@@ -72,7 +72,7 @@ export class RunsTreeProvider extends RefreshingTree<RunNode> {
     // A queued run in no queue of this window, in Restricted Mode: it came from elsewhere (a
     // closed window, a database in the workspace) and waits for the user, not for a slot.
     const waitsForTrust = r.status === 'queued' && queuePosition === undefined && !vscode.workspace.isTrusted;
-    item.description = waitsForTrust ? 'queued · not started in Restricted Mode (trust the workspace to start it, or cancel it)' : describeRun(r, { queuePosition });
+    item.description = waitsForTrust ? 'queued · waits for workspace trust' : describeRun(r, { queuePosition });
     const [icon, color] = ICONS[r.status];
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = `${RUN_CONTEXT_PREFIX}${r.status}`;

@@ -2,7 +2,7 @@
 // outcome of a finished process.
 import * as assert from 'node:assert/strict';
 import { applyOverrides, buildTrainerConfig, defaultTunables } from '../../../src/core/run/trainerConfig';
-import { expandCommand, splitCommandLine } from '../../../src/core/run/externalCommand';
+import { expandCommand, splitCommandLine, formatCommandLine } from '../../../src/core/run/externalCommand';
 import { canResume, transition } from '../../../src/core/run/status';
 import { decideOutcome } from '../../../src/core/run/outcome';
 import { parseTrainerEvent } from '../../../src/core/run/trainerEvents';
@@ -55,6 +55,13 @@ describe('external command', () => {
     assert.deepEqual(splitCommandLine('  a   b  '), ['a', 'b']);
     assert.deepEqual(splitCommandLine('a ""'), ['a', '']);
     assert.throws(() => splitCommandLine('a "b'), /unclosed " quote/);
+  });
+
+  it('writes an argument array as a line that reads back as the same array (shown before a command runs)', () => {
+    const argv = ['python3', 'my trainer.py', '--name', "it's", 'C:\\data\\x', 'say "hi"', '', '--x=${train}'];
+    const line = formatCommandLine(argv);
+    assert.equal(line, 'python3 "my trainer.py" --name "it\'s" "C:\\\\data\\\\x" "say \\"hi\\"" "" --x=${train}');
+    assert.deepEqual(splitCommandLine(line), argv);
   });
 });
 
