@@ -5,6 +5,7 @@ import { EXIT, intFlag, parse, printJson } from '../command';
 import { UserError } from '../../core/errors';
 import { createRunEngine } from '../../core/run/createEngine';
 import { formatCommandLine } from '../../core/run/externalCommand';
+import { resolveRunId } from '../../core/run/runStore';
 import type { RunEngine } from '../../core/run/engine';
 import { lastLines } from '../../core/run/fileTail';
 import { describeRun, formatNumber } from '../../core/run/format';
@@ -161,10 +162,11 @@ export const runsCommand: CliCommand = {
           return exitFor(final);
         }
         case 'delete': {
-          const r = engine.resolve(id());
-          await engine.delete(r.id);
-          if (values.json) printJson(io, { deleted: r.id });
-          else io.out(`Deleted run ${r.id} and its folder.\n`);
+          // By the row's id, not the record: a row whose id is no folder name can be deleted too.
+          const runId = engine.store.read((q) => resolveRunId(q, id()));
+          await engine.delete(runId);
+          if (values.json) printJson(io, { deleted: runId });
+          else io.out(`Deleted run ${runId} and its folder.\n`);
           return EXIT.ok;
         }
       }

@@ -11,7 +11,7 @@ import { isValidRunId, runDirFor, runsRootFor } from '../../../src/core/run/runF
 import { getRun, listRuns, upsertRun } from '../../../src/core/run/runStore';
 import type { RunRecord } from '../../../src/core/run/types';
 import { openStore } from '../../../src/core/store/store';
-import { tempDir } from '../helpers';
+import { cli, tempDir } from '../helpers';
 import { openEngine } from './engineHarness';
 
 /** Every file below `dir` (empty when it does not exist). */
@@ -177,7 +177,11 @@ describe('run folders are confined (crafted databases)', function () {
     const dbPath = freshDb();
     const template = await templateRecord(dbPath);
     const escape = path.join(root, 'escape-target');
-    for (const id of ['../../escape-target', escape]) await plant(dbPath, queuedOrphan(template, id, escape));
+    for (const id of ['../../escape-target', escape, 'bad/../id']) await plant(dbPath, queuedOrphan(template, id, escape));
+    // The CLI deletes such a row by its id too (what the error message tells people to do).
+    const deleted = cli(['runs', 'delete', 'bad/../id', '--db', dbPath, '--json']);
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.deepEqual(JSON.parse(deleted.stdout), { deleted: 'bad/../id' });
     const h = await openEngine(dbPath);
     try {
       assert.deepEqual(h.engine.list().map((r) => r.id), [template.id]);
