@@ -5,7 +5,7 @@
 // run's model as a version in the model registry (the Models view).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createRunEngine } from '../../core/run/createEngine';
+import { cliRunEngine } from '../runEngine';
 import type { RunEngine } from '../../core/run/engine';
 import { formatNumber } from '../../core/run/format';
 import { parseMetricsLines } from '../../core/run/metricsReader';
@@ -54,16 +54,7 @@ export const trainStage: DemoStage = {
     const overrides = [`training.steps=${o.steps}`, ...o.overrides];
     let engine: RunEngine | undefined;
     try {
-      engine = createRunEngine({
-        store,
-        databasePath: ctx.dbPath,
-        distDir: __dirname,
-        trusted: true,
-        attachToOthers: false,
-        maxConcurrent: 1,
-        heartbeatTimeoutMs: 120_000,
-        log: (m) => ctx.io.err(`${m}\n`),
-      });
+      engine = cliRunEngine(store, ctx.io, { databasePath: ctx.dbPath, heartbeatTimeoutMs: 120_000, log: (m) => ctx.io.err(`${m}\n`) });
       const run = await engine.submit({ datasetKey: ctx.datasetKey, recipe: 'sft_transformer', backend: o.backend, overrides, name: `demo: sft_transformer on ${ctx.datasetKey}` });
       ctx.state.run = { runId: run.id, runDir: run.runDir } satisfies DemoRunState;
       if (!ctx.quiet) ctx.io.err(`      run ${run.id} in ${run.runDir}\n`);

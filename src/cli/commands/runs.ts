@@ -3,8 +3,6 @@
 import type { CliCommand, Io } from '../command';
 import { EXIT, intFlag, parse, printJson } from '../command';
 import { UserError } from '../../core/errors';
-import { createRunEngine } from '../../core/run/createEngine';
-import { formatCommandLine } from '../../core/run/externalCommand';
 import { resolveRunId } from '../../core/run/runStore';
 import type { RunEngine } from '../../core/run/engine';
 import { lastLines } from '../../core/run/fileTail';
@@ -12,6 +10,7 @@ import { describeRun, formatNumber } from '../../core/run/format';
 import { runFiles } from '../../core/run/runFolder';
 import { RUN_STATUSES, type RunRecord, type RunStatus } from '../../core/run/types';
 import { DB_OPTIONS, openCliStore } from '../database';
+import { cliRunEngine } from '../runEngine';
 import { chooseVerb, commandHelp, verbHelp, type VerbSpec } from '../verbs';
 import { exitFor, reportEnd, runInForeground, runJson, waitUntilStarted } from './train';
 
@@ -73,20 +72,7 @@ function table(runs: RunRecord[]): string {
 
 async function withEngine<T>(values: Record<string, unknown>, io: Io, purpose: string, fn: (engine: RunEngine) => Promise<T>): Promise<T> {
   const store = await openCliStore(values as { db?: string }, io, purpose);
-  const engine = createRunEngine({
-    store,
-    databasePath: store.path,
-    distDir: __dirname,
-    trusted: true,
-    attachToOthers: false,
-    maxConcurrent: 1,
-    // `runs resume ID` names the run on the user's own command line: its command runs, and is
-    // printed first so the terminal shows what ran.
-    confirmExternal: async (r, argv) => {
-      io.err(`Run ${r.id} runs its external command: ${formatCommandLine(argv)}\n`);
-      return true;
-    },
-  });
+  const engine = cliRunEngine(store, io);
   try {
     // Runs whose process ended while nobody watched get their final status here.
     await engine.reconcile();

@@ -8,7 +8,7 @@ import type { CliCommand, Io } from '../command';
 import { EXIT, intFlag, parse, printJson, required } from '../command';
 import { UserError } from '../../core/errors';
 import { getManifest } from '../../core/dataset/repository';
-import { createRunEngine } from '../../core/run/createEngine';
+import { cliRunEngine } from '../runEngine';
 import type { RunEngine } from '../../core/run/engine';
 import { writeJsonAtomic } from '../../core/run/runFolder';
 import { defaultTunables } from '../../core/run/trainerConfig';
@@ -136,7 +136,7 @@ export const sweepCommand: CliCommand = {
     let engine: RunEngine | undefined;
     try {
       getManifest(store, datasetKey); // a clear error before any run exists
-      engine = createRunEngine({ store, databasePath: store.path, distDir: __dirname, trusted: true, attachToOthers: false, maxConcurrent: parallel, log: (m) => io.err(`${m}\n`) });
+      engine = cliRunEngine(store, io, { maxConcurrent: parallel, log: (m) => io.err(`${m}\n`) });
       await engine.reconcile();
       const sweepId = newSweepId();
       const label = values.name ?? sweepId;

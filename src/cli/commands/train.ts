@@ -5,7 +5,7 @@ import type { CliCommand, Io } from '../command';
 import { EXIT, intFlag, parse, printJson, required } from '../command';
 import { UserError } from '../../core/errors';
 import { getManifest } from '../../core/dataset/repository';
-import { createRunEngine } from '../../core/run/createEngine';
+import { cliRunEngine } from '../runEngine';
 import type { RunEngine } from '../../core/run/engine';
 import { describeRun, formatProgress } from '../../core/run/format';
 import { BACKEND_CHOICES, BUILTIN_RECIPES, type BackendChoice, type RecipeName, type RunRecord } from '../../core/run/types';
@@ -180,16 +180,7 @@ export const trainCommand: CliCommand = {
     let engine: RunEngine | undefined;
     try {
       getManifest(store, datasetKey); // a clear error before any run exists
-      engine = createRunEngine({
-        store,
-        databasePath: store.path,
-        distDir: __dirname,
-        trusted: true,
-        attachToOthers: false,
-        maxConcurrent: 1,
-        heartbeatTimeoutMs: heartbeatTimeout * 1000,
-        log: (m) => io.err(`${m}\n`),
-      });
+      engine = cliRunEngine(store, io, { heartbeatTimeoutMs: heartbeatTimeout * 1000, log: (m) => io.err(`${m}\n`) });
       await engine.reconcile();
       const run = await engine.submit({ datasetKey, recipe, backend, overrides, ...(recipe === 'external' ? { command: positionals } : {}), name: values.name });
       if (!values.json) io.err(`Run ${run.id} (${run.name}) in ${run.runDir}\n`);

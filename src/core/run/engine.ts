@@ -386,7 +386,6 @@ export class RunEngine extends EventEmitter<EngineEvents> {
     writeJsonAtomic(files.config, config);
     let argv: string[];
     if (record.recipe === 'external') {
-      assertTrustedForExternal(this.opts.trusted);
       const abs = (rel?: string) => (rel ? path.join(record.runDir, rel) : undefined);
       const values: PlaceholderValues = {
         dataset: abs(prepared.dataset),

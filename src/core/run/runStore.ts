@@ -94,7 +94,6 @@ export function listRuns(q: Reader, query: RunQuery = {}): RunRecord[] {
     .map((r) => parse(q, r)!);
 }
 
-
 export function deleteRunRow(tx: Writer, id: string): boolean {
   return tx.run('DELETE FROM runs WHERE id = ?', [id]).changes > 0;
 }

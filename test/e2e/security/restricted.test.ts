@@ -4,52 +4,19 @@
 // nothing and write nothing; the Runs view says why the run waits. Trusting the folder then
 // starts it, in <.tunix/runs>/<id>, never in the stored folder.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
-import { upsertRun } from '../../../src/core/run/runStore';
-import type { RunRecord } from '../../../src/core/run/types';
-import { openStore } from '../../../src/core/store/store';
-import { openExtraWindow, repoRoot, screenshot, waitFor } from '../harness';
-
-function cli(args: string[]): string {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, `tunix-rt ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+import { plantRuns, queuedOrphan, shippedDatabase } from '../../fixtures/shippedDatabase';
+import { openExtraWindow, screenshot, waitFor } from '../harness';
 
 /** A folder as a stranger could send it: traces, a dataset and a database with a planted queued run. */
 async function hostileWorkspace(outside: string): Promise<{ folder: string; db: string }> {
   const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'tunix-hostile-ws-'));
   const db = path.join(folder, '.tunix', 'tunix.db');
-  const traces = path.join(folder, 'add.jsonl');
-  cli(['generate', 'addition', '--count', '60', '--seed', '5', '--out', traces]);
-  cli(['import', traces, '--db', db]);
-  cli(['dataset', 'build', '--db', db, '--name', 'shipped', '--version', 'v1']);
-  const small = ['d_model=16', 'heads=2', 'mlp=32', 'layers=1', 'batch_size=4', 'context_length=128', 'max_new_tokens=4', 'steps=10', 'eval_interval=10'];
-  const trained = JSON.parse(cli(['train', '--db', db, '--dataset', 'shipped-v1', '--backend', 'wasm', ...small.flatMap((x) => ['--set', x]), '--json'])) as { run_id: string };
-  const store = await openStore(db);
-  try {
-    const base = JSON.parse(store.read((q) => q.get<{ record: string }>('SELECT record FROM runs WHERE id = ?', [trained.run_id]))!.record) as RunRecord;
-    await store.write((tx) =>
-      upsertRun(tx, {
-        ...base,
-        id: 'run-planted-1',
-        name: 'planted run',
-        status: 'queued',
-        runDir: outside,
-        attempts: 0,
-        outcome: undefined,
-        startedAt: undefined,
-        endedAt: undefined,
-        owner: { pid: 999_999_999, startToken: 'gone' },
-      }),
-    );
-  } finally {
-    await store.close();
-  }
+  const template = await shippedDatabase(db);
+  await plantRuns(db, [queuedOrphan(template, 'run-planted-1', outside, { name: 'planted run', owner: { pid: 999_999_999, startToken: 'gone' } })]);
   return { folder, db };
 }
 

@@ -8,7 +8,6 @@
 //    asks before running it (declined here: it never runs).
 // The user's answers come through `services.prompts`, replaced here as a user would click.
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,25 +16,11 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { EvaluationSummary } from '../../../src/core/eval/store/evaluations';
 import { runsRootFor } from '../../../src/core/run/runFolder';
-import { upsertRun } from '../../../src/core/run/runStore';
-import type { RunRecord } from '../../../src/core/run/types';
-import { openStore } from '../../../src/core/store/store';
 import { LEGACY_KEY_SECRET, LLM_KEYS_SECRET } from '../../../src/extension/eval/llmJudgeSettings';
 import { RUNS_FEATURE_HOOK, type RunsFeatureParts } from '../../../src/extension/runs/feature';
 import type { Prompts } from '../../../src/extension/services';
+import { plantRuns, queuedOrphan, shippedDatabase } from '../../fixtures/shippedDatabase';
 import { activate, featureParts, packageJson, setDatabasePath, tempWorkspaceFolder, waitFor } from '../helpers';
-
-const repoRoot = (() => {
-  let dir = __dirname;
-  while (!fs.existsSync(path.join(dir, 'package.json'))) dir = path.dirname(dir);
-  return dir;
-})();
-
-function cli(args: string[]): string {
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'dist', 'cli.js'), ...args], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, maxBuffer: 64 << 20 });
-  assert.equal(r.status, 0, `tunix-rt ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
 
 /** A chat-completions server that records each request's Authorization header and says "correct". */
 async function judgeServer(): Promise<{ url: string; origin: string; auths: Array<string | undefined>; close(): Promise<void> }> {
@@ -174,37 +159,15 @@ describe('security: workspace trust holes stay closed (integration)', function (
       this.timeout(240_000);
       dir = tempWorkspaceFolder('.tunix-shipped-db-');
       db = path.join(dir, 'tunix.db');
-      const traces = path.join(dir, 'add.jsonl');
-      cli(['generate', 'addition', '--count', '60', '--seed', '3', '--out', traces]);
-      cli(['import', traces, '--db', db]);
-      cli(['dataset', 'build', '--db', db, '--name', 'shipped', '--version', 'v1']);
-      const small = ['d_model=16', 'heads=2', 'mlp=32', 'layers=1', 'batch_size=4', 'context_length=128', 'max_new_tokens=4', 'steps=10', 'eval_interval=10'];
-      const trained = JSON.parse(cli(['train', '--db', db, '--dataset', 'shipped-v1', '--backend', 'wasm', ...small.flatMap((s) => ['--set', s]), '--json'])) as { run_id: string };
-      // Craft what a hostile workspace would carry, from the real record.
-      const store = await openStore(db);
-      try {
-        const template = store.read((q) => q.get<{ record: string }>('SELECT record FROM runs WHERE id = ?', [trained.run_id]))!;
-        const base = JSON.parse(template.record) as RunRecord;
-        const orphan = (id: string, over: Partial<RunRecord>): RunRecord => ({
-          ...base,
-          id,
-          name: id,
-          status: 'queued',
-          runDir: outside,
-          attempts: 0,
-          outcome: undefined,
-          startedAt: undefined,
-          endedAt: undefined,
-          owner: { pid: process.pid, startToken: 'a-window-long-closed' },
-          ...over,
-        });
-        await store.write((tx) => {
-          upsertRun(tx, orphan('run-shipped-builtin', {}));
-          upsertRun(tx, orphan('run-shipped-external', { recipe: 'external', backend: 'external', command: [process.execPath, '-e', 'require("fs").writeFileSync(process.argv[1], "ran")', marker] }));
-        });
-      } finally {
-        await store.close();
-      }
+      const template = await shippedDatabase(db);
+      await plantRuns(db, [
+        queuedOrphan(template, 'run-shipped-builtin', outside),
+        queuedOrphan(template, 'run-shipped-external', outside, {
+          recipe: 'external',
+          backend: 'external',
+          command: [process.execPath, '-e', 'require("fs").writeFileSync(process.argv[1], "ran")', marker],
+        }),
+      ]);
     });
 
     after(async () => {

@@ -8,9 +8,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isUserError } from '../../../src/core/errors';
 import { isValidRunId, runDirFor, runsRootFor } from '../../../src/core/run/runFolder';
-import { getRun, listRuns, upsertRun } from '../../../src/core/run/runStore';
+import { getRun, listRuns } from '../../../src/core/run/runStore';
 import type { RunRecord } from '../../../src/core/run/types';
 import { openStore } from '../../../src/core/store/store';
+import { plantRuns, queuedOrphan } from '../../fixtures/shippedDatabase';
 import { cli, tempDir } from '../helpers';
 import { openEngine } from './engineHarness';
 
@@ -37,35 +38,7 @@ describe('run folders are confined (crafted databases)', function () {
     }
   }
 
-  /** Writes `record` straight into the database, as a database shipped with a workspace holds it. */
-  async function plant(dbPath: string, record: RunRecord): Promise<void> {
-    const store = await openStore(dbPath);
-    try {
-      await store.write((tx) => upsertRun(tx, record));
-    } finally {
-      await store.close();
-    }
-  }
-
-  /** A queued run of a process that is gone (same pid, another start token), folder stored as `storedDir`. */
-  function queuedOrphan(template: RunRecord, id: string, storedDir: string, over: Partial<RunRecord> = {}): RunRecord {
-    return {
-      ...template,
-      id,
-      name: `crafted ${id}`,
-      status: 'queued',
-      runDir: storedDir,
-      attempts: 0,
-      outcome: undefined,
-      startedAt: undefined,
-      endedAt: undefined,
-      pid: undefined,
-      processStartToken: undefined,
-      owner: { pid: process.pid, startToken: 'a-process-long-gone' },
-      createdAt: new Date().toISOString(),
-      ...over,
-    };
-  }
+  const plant = (dbPath: string, record: RunRecord) => plantRuns(dbPath, [record]);
 
   it('run ids are plain folder names: paths in any platform form are not', () => {
     for (const ok of ['run-20250101-120000-a1b2', 'imported.hf-run_3', 'A']) assert.ok(isValidRunId(ok), ok);
