@@ -4,10 +4,10 @@
 const moduleLoadedAt = performance.now();
 
 import * as vscode from 'vscode';
-import { createLog } from './log';
+import { createLog } from './platform/log';
 import { FEATURES } from './features';
-import type { ExtensionContextServices, TunixApi } from './services';
-import { createServices } from './services';
+import type { ExtensionContextServices, TunixApi } from './platform/services';
+import { createServices } from './platform/services';
 
 let services: ExtensionContextServices | undefined;
 

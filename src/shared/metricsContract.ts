@@ -2,18 +2,13 @@
 // src/extension/runs/metricsPanel.ts). The chart data is built by core
 // (src/core/run/metricsView.ts): smoothed and min/max-decimated in the extension host, so
 // the webview draws a few thousand points per series however long the run. See message.ts.
+import type { ChartData, MetricsViewSettings, XAxisKind, XRange } from '../core/run/chartTypes';
 import type { MessageOf, ReadyMessage } from './message';
 
 export const METRICS_PANEL = { app: 'metrics', viewType: 'tunix.metrics' } as const;
 
-/** What the x axis shows: optimizer steps, time since the run's first metric, or wall-clock time. */
-export type XAxisKind = 'step' | 'relative' | 'wall';
+export type { ChartData, ChartSeriesData, MetricsViewSettings, XAxisKind, XRange } from '../core/run/chartTypes';
 export const X_AXIS_KINDS: readonly XAxisKind[] = ['step', 'relative', 'wall'];
-
-export interface XRange {
-  min: number;
-  max: number;
-}
 
 /** A run as the legend shows it. */
 export interface MetricsRunInfo {
@@ -28,35 +23,6 @@ export interface MetricsRunInfo {
   points: number;
   /** Lines of its metrics file that could not be read, with why (first few). */
   skipped: Array<{ line: number; reason: string }>;
-}
-
-export interface ChartSeriesData {
-  runId: string;
-  metric: string;
-  /** Legend label, e.g. "run-…-a1b2 · eval_loss". */
-  label: string;
-  /** Eval series draw dashed. */
-  dashed: boolean;
-  /** The line to draw (smoothed when smoothing > 0), decimated. */
-  x: number[];
-  y: number[];
-  /** With smoothing: the raw values, decimated, drawn faint behind the smoothed line. */
-  raw?: { x: number[]; y: number[] };
-}
-
-export interface ChartData {
-  id: string;
-  title: string;
-  series: ChartSeriesData[];
-  /** Points in the underlying series (before decimation) and points sent. */
-  sourcePoints: number;
-  sentPoints: number;
-}
-
-export interface MetricsViewSettings {
-  xAxis: XAxisKind;
-  /** TensorBoard-style EMA weight, 0 (raw) to 0.99. */
-  smoothing: number;
 }
 
 /** Extension host -> webview. */

@@ -3,7 +3,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { TunixApi } from '../../src/extension/services';
+import type { TunixApi } from '../../src/extension/platform/services';
 
 export const EXTENSION_ID = 'tunix-rt.tunix-rt';
 

@@ -1,5 +1,5 @@
 // Builds the dataset stats webview's data from a manifest (no SQL in views: core decides).
-import type { DatasetStatsView } from '../../shared/datasetStatsContract';
+import type { DatasetStatsView } from './statsViewTypes';
 import type { DatasetManifest } from './manifest';
 
 /** Human-readable lines for the build criteria. */

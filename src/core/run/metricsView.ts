@@ -2,7 +2,7 @@
 // (run, metric), appended to as the files grow, and turned into chart data on demand:
 // x by step or time, EMA smoothing (kept incrementally), min/max decimation for the width
 // in pixels (or a zoomed range at full resolution). Pure: no vscode, no files.
-import type { ChartData, ChartSeriesData, MetricsViewSettings, XAxisKind, XRange } from '../../shared/metricsContract';
+import type { ChartData, ChartSeriesData, MetricsViewSettings, XAxisKind, XRange } from './chartTypes';
 import { decimateMinMax, lowerBound, StreamingMinMax, type DecimatedSeries } from './decimate';
 import type { MetricPoint } from './metricsReader';
 

@@ -6,8 +6,8 @@ import type { BuildResult } from '../../core/dataset/build';
 import type { DedupMode } from '../../core/dataset/dedup';
 import type { MetaFilters, SelectionStrategy } from '../../core/dataset/manifest';
 import { isUserError, UserError } from '../../core/errors';
-import type { StoreService } from '../traces/storeService';
-import { BACK, MultiStepInput } from './multiStepInput';
+import type { StoreService } from '../platform/storeService';
+import { BACK, MultiStepInput } from '../platform/multiStepInput';
 
 /** What the dialog asks for (a caller may pass the same to skip it). */
 export interface BuildSettings {

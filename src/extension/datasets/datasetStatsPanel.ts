@@ -4,9 +4,9 @@
 import * as vscode from 'vscode';
 import { isUserError } from '../../core/errors';
 import { DATASET_STATS, type DatasetStatsFromWebview, type DatasetStatsState, type DatasetStatsToWebview } from '../../shared/datasetStatsContract';
-import type { ExtensionContextServices } from '../services';
-import type { StoreService } from '../traces/storeService';
-import { WebviewPanelHost } from '../webview/panel';
+import type { ExtensionContextServices } from '../platform/services';
+import type { StoreService } from '../platform/storeService';
+import { WebviewPanelHost } from '../platform/webview/panel';
 
 type Host = WebviewPanelHost<DatasetStatsToWebview, DatasetStatsFromWebview>;
 

@@ -3,8 +3,9 @@
 // database or no dataset exists; looking at the view never creates a database.
 import * as vscode from 'vscode';
 import type { DatasetSummary } from '../../core/dataset/repository';
-import type { StoreService } from '../traces/storeService';
-import { RefreshingTree } from '../views/refreshingTree';
+import type { StoreService } from '../platform/storeService';
+import { RefreshingTree } from '../platform/refreshingTree';
+import { Commands, commandFor } from '../platform/commands';
 
 export const DATASET_CONTEXT_VALUE = 'tunix.dataset';
 export const SPLIT_CONTEXT_VALUE = 'tunix.datasetSplit';
@@ -61,7 +62,7 @@ export class DatasetsTreeProvider extends RefreshingTree<DatasetsNode> {
       tip.appendMarkdown(`${n(d.trace_count)} traces: ${Object.entries(d.splits).map(([s, c]) => `${escape(s)} ${n(c)}`).join(', ')}\n\n`);
       tip.appendMarkdown(`Selection ${escape(d.selection_strategy)}${d.seed !== null ? `, seed ${d.seed}` : ''}`);
       item.tooltip = tip;
-      item.command = { command: 'tunix.showDatasetStats', title: 'Show Dataset Stats', arguments: [node] };
+      item.command = commandFor(Commands.showDatasetStats, 'Show Dataset Stats', node);
       return item;
     }
     if (node.kind === 'split') {
@@ -78,7 +79,7 @@ export class DatasetsTreeProvider extends RefreshingTree<DatasetsNode> {
     item.iconPath = new vscode.ThemeIcon('error');
     item.description = node.detail;
     item.tooltip = node.detail ?? node.label;
-    item.command = { command: 'tunix.refreshDatasets', title: 'Retry' };
+    item.command = commandFor(Commands.refreshDatasets, 'Retry');
     return item;
   }
 

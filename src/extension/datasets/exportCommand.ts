@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ExportFormat } from '../../core/dataset/formats';
 import type { ExportResult } from '../../core/dataset/export';
-import type { StoreService } from '../traces/storeService';
+import type { StoreService } from '../platform/storeService';
 
 interface FormatItem extends vscode.QuickPickItem {
   format: ExportFormat;

@@ -5,14 +5,15 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import type { Feature } from '../features';
-import type { ExtensionContextServices } from '../services';
-import { storeService, type StoreService } from '../traces/storeService';
+import type { Feature } from '../platform/feature';
+import type { ExtensionContextServices } from '../platform/services';
+import { storeService, type StoreService } from '../platform/storeService';
 import { askBuildSettings, runBuild, type BuildSettings } from './buildCommand';
 import { DatasetStatsPanels } from './datasetStatsPanel';
 import { DatasetsTreeProvider, type DatasetsNode } from './datasetsTree';
 import { exportFlow, type ExportPreset } from './exportCommand';
 import { askGenerateSettings, IMPORT_ACTION, OPEN_ACTION, writeSamples } from './generateCommand';
+import { Commands, runCommand } from '../platform/commands';
 
 /** Where the running feature's parts are published for the integration tests (process-wide, shared across bundles). */
 export const DATASETS_FEATURE_HOOK = Symbol.for('tunix-rt.datasets.feature');
@@ -85,10 +86,10 @@ export const datasetsFeature: Feature = {
     const stats = s.track(new DatasetStatsPanels(s, stores, { exportDataset, openManifest }));
     (globalThis as Record<symbol, unknown>)[DATASETS_FEATURE_HOOK] = { stores, tree, view, stats } satisfies DatasetsFeatureParts;
 
-    s.registerCommand('tunix.refreshDatasets', () => tree.refresh());
+    s.registerCommand(Commands.refreshDatasets, () => tree.refresh());
 
     // With settings ({name, version, ...} as BuildOptions takes them) it builds without asking.
-    s.registerCommand('tunix.buildDataset', async (preset?: BuildSettings) => {
+    s.registerCommand(Commands.buildDataset, async (preset?: BuildSettings) => {
       if (!stores.exists()) throw new UserError('There are no traces to build from yet. Import traces (Tunix: Import Traces…) or generate samples (Tunix: Generate Sample Traces…) first.');
       const settings = preset?.name && preset.version ? preset : await askBuildSettings(stores);
       if (!settings) return undefined;
@@ -101,26 +102,26 @@ export const datasetsFeature: Feature = {
         .showInformationMessage(`Built dataset ${m.dataset_key}: ${m.trace_count.toLocaleString('en-US')} traces (${splits}).`, 'Show Stats', 'Export…')
         .then((c) => {
           if (c === 'Show Stats') stats.show(m.dataset_key);
-          else if (c === 'Export…') void vscode.commands.executeCommand('tunix.exportDataset', m.dataset_key);
+          else if (c === 'Export…') void runCommand(Commands.exportDataset, m.dataset_key);
         });
       return result;
     });
 
-    s.registerCommand('tunix.exportDataset', exportDataset);
-    s.registerCommand('tunix.openDatasetManifest', openManifest);
+    s.registerCommand(Commands.exportDataset, exportDataset);
+    s.registerCommand(Commands.openDatasetManifest, openManifest);
 
-    s.registerCommand('tunix.showDatasetStats', async (arg?: unknown) => {
+    s.registerCommand(Commands.showDatasetStats, async (arg?: unknown) => {
       const key = await keyOf(arg, 'Show Dataset Stats');
       return key ? stats.show(key) : undefined;
     });
 
     // The Runs feature owns starting a run; from a dataset node it opens with that dataset chosen.
-    s.registerCommand('tunix.trainOnDataset', async (arg?: unknown) => {
+    s.registerCommand(Commands.trainOnDataset, async (arg?: unknown) => {
       const key = await keyOf(arg, 'Train on This Dataset');
-      return key ? vscode.commands.executeCommand<string | undefined>('tunix.startRun', key) : undefined;
+      return key ? runCommand(Commands.startRun, key) : undefined;
     });
 
-    s.registerCommand('tunix.deleteDataset', async (arg?: unknown, options?: { confirm?: boolean }) => {
+    s.registerCommand(Commands.deleteDataset, async (arg?: unknown, options?: { confirm?: boolean }) => {
       const key = await keyOf(arg, 'Delete Dataset');
       if (!key) return undefined;
       if (options?.confirm !== false) {
@@ -139,20 +140,20 @@ export const datasetsFeature: Feature = {
       return r;
     });
 
-    s.registerCommand('tunix.generateSamples', async (args?: { task?: string; count?: number; seed?: number; import?: boolean }) => {
+    s.registerCommand(Commands.generateSamples, async (args?: { task?: string; count?: number; seed?: number; import?: boolean }) => {
       const settings = await askGenerateSettings(args as never);
       if (!settings) return undefined;
       const uri = await writeSamples(settings);
       if (!uri) return undefined;
       s.log.info(`Generated ${settings.count} ${settings.task} traces (seed ${settings.seed}) into ${uri.fsPath}`);
       if (args?.import) {
-        await vscode.commands.executeCommand('tunix.importTraces', uri);
+        await runCommand(Commands.importTraces, uri);
         return uri;
       }
       void vscode.window
         .showInformationMessage(`Wrote ${settings.count.toLocaleString('en-US')} ${settings.task} traces to ${vscode.workspace.asRelativePath(uri)}.`, IMPORT_ACTION, OPEN_ACTION)
         .then(async (c) => {
-          if (c === IMPORT_ACTION) await vscode.commands.executeCommand('tunix.importTraces', uri);
+          if (c === IMPORT_ACTION) await runCommand(Commands.importTraces, uri);
           else if (c === OPEN_ACTION) await vscode.window.showTextDocument(uri);
         });
       return uri;

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TaskChoice } from '../../core/generate';
 import { UserError } from '../../core/errors';
-import { BACK, MultiStepInput } from './multiStepInput';
+import { BACK, MultiStepInput } from '../platform/multiStepInput';
 
 interface TaskItem extends vscode.QuickPickItem {
   task: TaskChoice;

@@ -4,8 +4,8 @@
 // Files". The decisions live in src/core/trace; this folder only translates for VS Code.
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { Feature } from '../features';
-import type { ExtensionContextServices } from '../services';
+import type { Feature } from '../platform/feature';
+import type { ExtensionContextServices } from '../platform/services';
 import { InProcessValidationService, WorkerValidationService, type TraceValidationService } from '../../core/trace/validationService';
 import { TraceCodeLens } from './codeLens';
 import { docLinks } from './convert';
@@ -13,6 +13,7 @@ import { DocumentSync } from './documentSync';
 import { TraceHover } from './hover';
 import { TraceQuickFixes } from './quickFixes';
 import { validateAllTraceFiles } from './validateAll';
+import { Commands } from '../platform/commands';
 
 const SELECTOR: vscode.DocumentSelector = [{ scheme: 'file' }, { scheme: 'untitled' }];
 
@@ -54,7 +55,7 @@ export const diagnosticsFeature: Feature = {
     s.track(vscode.languages.registerHoverProvider(SELECTOR, new TraceHover((d) => sync.isTracked(d.uri))));
     s.track(vscode.languages.registerCodeLensProvider(SELECTOR, s.track(new TraceCodeLens(sync))));
 
-    s.registerCommand('tunix.validateAllTraceFiles', async () => {
+    s.registerCommand(Commands.validateAllTraceFiles, async () => {
       sync.reconsiderAll();
       const r = await validateAllTraceFiles(getService(), sync, s.log);
       const t = r.totals;

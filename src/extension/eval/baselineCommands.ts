@@ -5,11 +5,12 @@ import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import type { Baseline, Direction } from '../../core/eval/regression';
 import type { CheckReport } from '../../core/eval/baselines';
-import type { ExtensionContextServices } from '../services';
+import type { ExtensionContextServices } from '../platform/services';
 import { runIdOf, stringField } from './args';
 import { evalContext } from './evalCore';
 import { pickFinishedRun } from './evaluateCommand';
 import { pickTolerance } from './pickers';
+import { Commands, runCommand } from '../platform/commands';
 
 interface MetricChoice extends vscode.QuickPickItem {
   metric: string;
@@ -91,7 +92,7 @@ export async function checkAgainstBaseline(s: ExtensionContextServices, arg: unk
       ...options,
     ).then((a) => {
       if (a === 'Show Details') s.log.show(true);
-      else if (a === compare) void vscode.commands.executeCommand('tunix.compareRuns', { runs: [worst.baselineRunId, runId], judge: worst.judge });
+      else if (a === compare) void runCommand(Commands.compareRuns, { runs: [worst.baselineRunId, runId], judge: worst.judge });
     });
   }
   return report;

@@ -1,7 +1,7 @@
 // Lazy access to the evaluation core for the extension: the store (through the shared
 // StoreService, so sql.js loads on first use, never at activation) and the eval modules.
-import type { ExtensionContextServices } from '../services';
-import { storeService } from '../traces/storeService';
+import type { ExtensionContextServices } from '../platform/services';
+import { storeService } from '../platform/storeService';
 
 export type EvalModules = {
   evaluations: typeof import('../../core/eval/store/evaluations');

@@ -3,11 +3,12 @@
 // result and offers the next steps.
 import * as vscode from 'vscode';
 import type { EvaluationSummary } from '../../core/eval/store/evaluations';
-import type { ExtensionContextServices } from '../services';
+import type { ExtensionContextServices } from '../platform/services';
 import { runIdOf, stringField } from './args';
 import { evalContext } from './evalCore';
 import { llmJudgeOptions } from './llmJudgeSettings';
 import { pickJudge, pickRun } from './pickers';
+import { Commands, runCommand } from '../platform/commands';
 
 export const FILES_SOURCE = 'Predictions and eval items files…';
 
@@ -86,9 +87,9 @@ export async function evaluateRun(s: ExtensionContextServices, arg: unknown, aft
       ...(canCheck ? ['Check Against Baseline'] : []),
     )
     .then((a) => {
-      if (a === 'Show Leaderboard') void vscode.commands.executeCommand('tunix.showLeaderboard');
-      else if (a === 'Compare Runs…') void vscode.commands.executeCommand('tunix.compareRuns', { preselect: [summary.id] });
-      else if (a === 'Check Against Baseline' && summary.runId) void vscode.commands.executeCommand('tunix.checkAgainstBaseline', summary.runId);
+      if (a === 'Show Leaderboard') void runCommand(Commands.showLeaderboard);
+      else if (a === 'Compare Runs…') void runCommand(Commands.compareRuns, { preselect: [summary.id] });
+      else if (a === 'Check Against Baseline' && summary.runId) void runCommand(Commands.checkAgainstBaseline, summary.runId);
     });
   return summary;
 }

@@ -3,8 +3,8 @@
 // commands and webview messages into calls and shows the results.
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import type { Feature } from '../features/index';
-import type { ExtensionContextServices } from '../services';
+import type { Feature } from '../platform/feature';
+import type { ExtensionContextServices } from '../platform/services';
 import { runIdOf, stringArray, stringField } from './args';
 import { checkAgainstBaseline, setRegressionBaseline } from './baselineCommands';
 import { evalContext } from './evalCore';
@@ -14,6 +14,7 @@ import { setLlmJudgeApiKey } from './llmJudgeSettings';
 import { openItemTrace, openRun } from './openRun';
 import { pickEvaluations } from './pickers';
 import { RunComparePanels } from './runComparePanel';
+import { Commands, runCommand } from '../platform/commands';
 
 /** The feature's panels, published for the integration tests (they run in the same extension host). */
 export interface EvalFeatureParts {
@@ -46,16 +47,16 @@ export const evalFeature: Feature = {
     const refreshLeaderboard = () => void leaderboard.refresh();
     const leaderboard: LeaderboardPanel = s.track(
       new LeaderboardPanel(s, {
-        openRun: (runId) => vscode.commands.executeCommand('tunix.eval.openRun', runId),
-        compare: (ids) => vscode.commands.executeCommand('tunix.compareRuns', ids),
-        setBaseline: (runId, judge) => vscode.commands.executeCommand('tunix.setRegressionBaseline', { runId, metric: 'primary_score', judge }),
-        checkBaseline: (runId) => vscode.commands.executeCommand('tunix.checkAgainstBaseline', runId),
-        evaluate: () => vscode.commands.executeCommand('tunix.evaluateRun'),
+        openRun: (runId) => runCommand(Commands.evalOpenRun, runId),
+        compare: (ids) => runCommand(Commands.compareRuns, ids),
+        setBaseline: (runId, judge) => runCommand(Commands.setRegressionBaseline, { runId, metric: 'primary_score', judge }),
+        checkBaseline: (runId) => runCommand(Commands.checkAgainstBaseline, runId),
+        evaluate: () => runCommand(Commands.evaluateRun),
       }),
     );
     const comparisons: RunComparePanels = s.track(
       new RunComparePanels(s, {
-        openRun: (runId) => vscode.commands.executeCommand('tunix.eval.openRun', runId),
+        openRun: (runId) => runCommand(Commands.evalOpenRun, runId),
         openTrace: (itemId) => openItemTrace(itemId),
         async pickAnother(exclude) {
           const { store, m } = await evalContext(s);
@@ -67,7 +68,7 @@ export const evalFeature: Feature = {
           );
           return pick?.id;
         },
-        setBaseline: (runId, judge) => vscode.commands.executeCommand('tunix.setRegressionBaseline', { runId, metric: 'primary_score', judge }),
+        setBaseline: (runId, judge) => runCommand(Commands.setRegressionBaseline, { runId, metric: 'primary_score', judge }),
       }),
     );
     const parts: EvalFeatureParts = { leaderboard, comparisons };
@@ -76,13 +77,13 @@ export const evalFeature: Feature = {
       if ((globalThis as Record<symbol, unknown>)[EVAL_FEATURE_HOOK] === parts) delete (globalThis as Record<symbol, unknown>)[EVAL_FEATURE_HOOK];
     });
 
-    s.registerCommand('tunix.evaluateRun', (arg?: unknown) => evaluateRun(s, arg, refreshLeaderboard));
-    s.registerCommand('tunix.showLeaderboard', async (arg?: unknown) => {
+    s.registerCommand(Commands.evaluateRun, (arg?: unknown) => evaluateRun(s, arg, refreshLeaderboard));
+    s.registerCommand(Commands.showLeaderboard, async (arg?: unknown) => {
       const filters = arg && typeof arg === 'object' && !Array.isArray(arg) ? (arg as Record<string, string>) : undefined;
       await leaderboard.show(filters);
       return leaderboard.view;
     });
-    s.registerCommand('tunix.compareRuns', async (arg?: unknown, selected?: unknown) => {
+    s.registerCommand(Commands.compareRuns, async (arg?: unknown, selected?: unknown) => {
       let ids = await evaluationIdsOf(s, arg, selected);
       if (!ids) {
         const { store, m } = await evalContext(s);
@@ -94,11 +95,11 @@ export const evalFeature: Feature = {
       if (panel.error) throw panel.error;
       return panel.comparison;
     });
-    s.registerCommand('tunix.setRegressionBaseline', (arg?: unknown) => setRegressionBaseline(s, arg, refreshLeaderboard));
-    s.registerCommand('tunix.checkAgainstBaseline', (arg?: unknown) => checkAgainstBaseline(s, arg, refreshLeaderboard));
-    s.registerCommand('tunix.setLlmJudgeApiKey', () => setLlmJudgeApiKey(s));
+    s.registerCommand(Commands.setRegressionBaseline, (arg?: unknown) => setRegressionBaseline(s, arg, refreshLeaderboard));
+    s.registerCommand(Commands.checkAgainstBaseline, (arg?: unknown) => checkAgainstBaseline(s, arg, refreshLeaderboard));
+    s.registerCommand(Commands.setLlmJudgeApiKey, () => setLlmJudgeApiKey(s));
     // Internal (hidden from the palette): the click-through from the webviews.
-    s.registerCommand('tunix.eval.openRun', async (arg?: unknown) => {
+    s.registerCommand(Commands.evalOpenRun, async (arg?: unknown) => {
       const runId = runIdOf(arg);
       if (!runId) throw new UserError('No run was given.');
       await openRun(s, runId);

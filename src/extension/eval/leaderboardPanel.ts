@@ -2,9 +2,9 @@
 // (our evaluations, another window's, the CLI's). Filters travel to core and back.
 import * as vscode from 'vscode';
 import { LEADERBOARD, NO_FILTERS, type LeaderboardFilters, type LeaderboardFromWebview, type LeaderboardState, type LeaderboardToWebview, type LeaderboardView } from '../../shared/leaderboardContract';
-import type { ExtensionContextServices } from '../services';
-import { WebviewPanelHost } from '../webview/panel';
-import { storeService } from '../traces/storeService';
+import type { ExtensionContextServices } from '../platform/services';
+import { WebviewPanelHost } from '../platform/webview/panel';
+import { storeService } from '../platform/storeService';
 import { evalContext } from './evalCore';
 import { isUserError } from '../../core/errors';
 

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { endpointOrigin, type LlmJudgeOptions } from '../../core/eval/judges/llmJudge';
-import type { ExtensionContextServices } from '../services';
+import type { ExtensionContextServices } from '../platform/services';
 
 /** SecretStorage entry: a JSON object from endpoint origin to key ('' = that endpoint needs none). */
 export const LLM_KEYS_SECRET = 'tunix.eval.llmJudge.apiKeys';

@@ -5,15 +5,14 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import type { ExtensionContextServices } from '../services';
+import type { ExtensionContextServices } from '../platform/services';
 import { evalContext } from './evalCore';
-
-export const SHOW_RUN_COMMAND = 'tunix.runs.openMetrics';
+import { Commands, runCommand } from '../platform/commands';
 
 export async function openRun(s: ExtensionContextServices, runId: string): Promise<void> {
   const commands = await vscode.commands.getCommands(true);
-  if (commands.includes(SHOW_RUN_COMMAND)) {
-    await vscode.commands.executeCommand(SHOW_RUN_COMMAND, runId);
+  if (commands.includes(Commands.runsOpenMetrics)) {
+    await runCommand(Commands.runsOpenMetrics, runId);
     return;
   }
   const { store, m } = await evalContext(s);
@@ -27,5 +26,5 @@ export async function openRun(s: ExtensionContextServices, runId: string): Promi
 
 /** Opens the trace an eval item came from (dataset splits use trace ids as item ids). */
 export async function openItemTrace(itemId: string): Promise<void> {
-  await vscode.commands.executeCommand('tunix.openTraceById', itemId);
+  await runCommand(Commands.openTraceById, itemId);
 }

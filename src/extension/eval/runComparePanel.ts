@@ -4,8 +4,8 @@ import * as vscode from 'vscode';
 import { isUserError } from '../../core/errors';
 import type { RunComparison } from '../../core/eval/runComparison';
 import { RUN_COMPARE, type RunCompareFromWebview, type RunCompareState, type RunCompareToWebview } from '../../shared/runCompareContract';
-import type { ExtensionContextServices } from '../services';
-import { WebviewPanelHost } from '../webview/panel';
+import type { ExtensionContextServices } from '../platform/services';
+import { WebviewPanelHost } from '../platform/webview/panel';
 import { evalContext } from './evalCore';
 
 type Host = WebviewPanelHost<RunCompareToWebview, RunCompareFromWebview>;

@@ -6,10 +6,11 @@ import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import type { ModelVersion } from '../../core/registry/modelRegistry';
 import type { RunRecord } from '../../core/run/types';
-import type { Feature } from '../features';
-import type { ExtensionContextServices } from '../services';
-import { storeService } from '../traces/storeService';
+import type { Feature } from '../platform/feature';
+import type { ExtensionContextServices } from '../platform/services';
+import { storeService } from '../platform/storeService';
 import { ModelsTreeProvider, type ModelsNode } from './modelsTree';
+import { Commands, runCommand } from '../platform/commands';
 
 /** Where the running feature's parts are published for the integration tests (process-wide). */
 export const MODELS_FEATURE_HOOK = Symbol.for('tunix-rt.models.feature');
@@ -67,7 +68,7 @@ export const modelsFeature: Feature = {
       return pick?.v;
     };
 
-    s.registerCommand('tunix.registerModel', async (arg?: unknown) => {
+    s.registerCommand(Commands.registerModel, async (arg?: unknown) => {
       const given = (arg && typeof arg === 'object' && !('kind' in arg) ? arg : {}) as RegisterModelArgs;
       if (!stores.exists()) throw new UserError('There are no training runs yet. Start one with "Tunix: Start Training Run…", then register its model.');
       const store = await stores.open();
@@ -110,12 +111,12 @@ export const modelsFeature: Feature = {
       tree.refresh();
       s.log.info(`Registered ${v.name} v${v.version} from run ${v.runId} into ${v.dir}`);
       void vscode.window.showInformationMessage(`Registered ${v.name} v${v.version} (${v.primaryScore === null ? 'not evaluated' : `score ${v.primaryScore.toFixed(3)}`}).`, 'Open Manifest').then((c) => {
-        if (c) void vscode.commands.executeCommand('tunix.models.openManifest', `${v.name}@${v.version}`);
+        if (c) void runCommand(Commands.modelsOpenManifest, `${v.name}@${v.version}`);
       });
       return { name: v.name, version: v.version, dir: v.dir };
     });
 
-    s.registerCommand('tunix.models.openManifest', async (arg?: unknown) => {
+    s.registerCommand(Commands.modelsOpenManifest, async (arg?: unknown) => {
       const v = await pickVersion(arg, 'Open Model Manifest');
       if (!v) return undefined;
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(`${v.dir}/model_version.json`));
@@ -123,16 +124,16 @@ export const modelsFeature: Feature = {
       return v.dir;
     });
 
-    s.registerCommand('tunix.models.openRun', async (arg?: unknown) => {
+    s.registerCommand(Commands.modelsOpenRun, async (arg?: unknown) => {
       const v = await pickVersion(arg, 'Open the Run of a Model');
       if (!v) return undefined;
       const store = await stores.open();
       const { getRun } = await import('../../core/run/runStore');
       if (!store.read((q) => getRun(q, v.runId))) throw new UserError(`Run ${v.runId}, which trained ${v.name} v${v.version}, has been deleted; the model's manifest keeps what is known of it.`);
-      return vscode.commands.executeCommand('tunix.runs.openMetrics', v.runId);
+      return runCommand(Commands.runsOpenMetrics, v.runId);
     });
 
-    s.registerCommand('tunix.models.verify', async (arg?: unknown) => {
+    s.registerCommand(Commands.modelsVerify, async (arg?: unknown) => {
       const v = await pickVersion(arg, 'Verify Model Files');
       if (!v) return undefined;
       const { verifyModelVersion } = await registry();
@@ -142,7 +143,7 @@ export const modelsFeature: Feature = {
       return problems;
     });
 
-    s.registerCommand('tunix.models.delete', async (arg?: unknown, options?: { confirm?: boolean }) => {
+    s.registerCommand(Commands.modelsDelete, async (arg?: unknown, options?: { confirm?: boolean }) => {
       const v = await pickVersion(arg, 'Delete Model Version');
       if (!v) return undefined;
       if (options?.confirm !== false) {
@@ -161,6 +162,6 @@ export const modelsFeature: Feature = {
       return `${v.name}@${v.version}`;
     });
 
-    s.registerCommand('tunix.models.refresh', () => tree.refresh());
+    s.registerCommand(Commands.modelsRefresh, () => tree.refresh());
   },
 };

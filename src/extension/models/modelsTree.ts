@@ -3,8 +3,9 @@
 // while there is no database or no registered model; looking at the view never creates one.
 import * as vscode from 'vscode';
 import type { ModelVersion } from '../../core/registry/modelRegistry';
-import type { StoreService } from '../traces/storeService';
-import { RefreshingTree } from '../views/refreshingTree';
+import type { StoreService } from '../platform/storeService';
+import { RefreshingTree } from '../platform/refreshingTree';
+import { Commands, commandFor } from '../platform/commands';
 
 export const MODEL_VERSION_CONTEXT_VALUE = 'tunix.modelVersion';
 
@@ -57,7 +58,7 @@ export class ModelsTreeProvider extends RefreshingTree<ModelsNode> {
       item.tooltip = versionTooltip(v);
       item.iconPath = new vscode.ThemeIcon('tag');
       item.contextValue = MODEL_VERSION_CONTEXT_VALUE;
-      item.command = { command: 'tunix.models.openManifest', title: 'Open Model Manifest', arguments: [node] };
+      item.command = commandFor(Commands.modelsOpenManifest, 'Open Model Manifest', node);
       return item;
     }
     const item = new vscode.TreeItem(node.label);

@@ -7,8 +7,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunEngine } from '../../core/run/engine';
 import type { RunProgress, RunRecord } from '../../core/run/types';
-import type { ExtensionContextServices } from '../services';
-import type { StoreService } from '../traces/storeService';
+import type { ExtensionContextServices } from '../platform/services';
+import type { StoreService } from '../platform/storeService';
+import { Commands, runCommand } from '../platform/commands';
 
 export interface RunSettings {
   maxConcurrentRuns: number;
@@ -121,9 +122,9 @@ export class RunEngineService implements vscode.Disposable {
 
   private announceEnd(r: RunRecord): void {
     if (r.status === 'completed') {
-      void vscode.window.showInformationMessage(`Training run "${r.name}" completed.`, 'Open Metrics').then((a) => a && vscode.commands.executeCommand('tunix.runs.openMetrics', r.id));
+      void vscode.window.showInformationMessage(`Training run "${r.name}" completed.`, 'Open Metrics').then((a) => a && runCommand(Commands.runsOpenMetrics, r.id));
     } else if (r.status === 'failed') {
-      void vscode.window.showErrorMessage(`Training run "${r.name}" failed: ${r.outcome?.reason ?? 'see its log'}`, 'Open Log').then((a) => a && vscode.commands.executeCommand('tunix.runs.openLog', r.id));
+      void vscode.window.showErrorMessage(`Training run "${r.name}" failed: ${r.outcome?.reason ?? 'see its log'}`, 'Open Log').then((a) => a && runCommand(Commands.runsOpenLog, r.id));
     }
   }
 

@@ -6,14 +6,15 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import type { RunRecord } from '../../core/run/types';
-import type { Feature } from '../features';
-import type { ExtensionContextServices } from '../services';
-import { storeService, type StoreService } from '../traces/storeService';
+import type { Feature } from '../platform/feature';
+import type { ExtensionContextServices } from '../platform/services';
+import { storeService, type StoreService } from '../platform/storeService';
 import { RunEngineService } from './engineService';
 import { MetricsPanel } from './metricsPanel';
 import { RunsTreeProvider, type RunNode } from './runsTree';
 import { askStartRun } from './startRun';
 import { RunsStatusBar } from './statusBar';
+import { Commands } from '../platform/commands';
 
 /** Where the running feature's parts are published for the integration tests (process-wide). */
 export const RUNS_FEATURE_HOOK = Symbol.for('tunix-rt.runs.feature');
@@ -66,7 +67,7 @@ export const runsFeature: Feature = {
 
     const oneRun = async (arg: unknown, title: string, filter?: (r: RunRecord) => boolean) => runIdsOf(arg)[0] ?? (await pickRun(engines, stores, title, filter));
 
-    s.registerCommand('tunix.startRun', async (arg?: unknown) => {
+    s.registerCommand(Commands.startRun, async (arg?: unknown) => {
       const datasetKey = typeof arg === 'string' ? arg : (arg as { kind?: string; dataset?: { dataset_key?: string } } | undefined)?.dataset?.dataset_key;
       const request = await askStartRun(stores, datasetKey);
       if (!request) return undefined;
@@ -77,7 +78,7 @@ export const runsFeature: Feature = {
       return run.id;
     });
 
-    s.registerCommand('tunix.startSweep', async (arg?: unknown) => {
+    s.registerCommand(Commands.startSweep, async (arg?: unknown) => {
       const { startSweep } = await import('./startSweep');
       const args = typeof arg === 'string' ? { dataset: arg } : arg && typeof arg === 'object' && 'dataset' in arg && typeof (arg as { dataset: unknown }).dataset === 'object' ? { dataset: (arg as { dataset: { dataset_key: string } }).dataset.dataset_key } : ((arg ?? {}) as object);
       const summary = await startSweep(stores, s.distDir, s.log, args);
@@ -85,13 +86,13 @@ export const runsFeature: Feature = {
       return summary;
     });
 
-    s.registerCommand('tunix.runs.openMetrics', async (arg?: unknown, selected?: unknown) => {
+    s.registerCommand(Commands.runsOpenMetrics, async (arg?: unknown, selected?: unknown) => {
       const ids = runIdsOf(arg, selected);
       const chosen = ids.length ? ids : [await pickRun(engines, stores, 'Open Metrics')].filter((x): x is string => !!x);
       if (chosen.length) await metrics.show(chosen);
     });
 
-    s.registerCommand('tunix.runs.compareMetrics', async (arg?: unknown, selected?: unknown) => {
+    s.registerCommand(Commands.runsCompareMetrics, async (arg?: unknown, selected?: unknown) => {
       let ids = runIdsOf(arg, selected);
       if (ids.length < 2) {
         if (!stores.exists()) throw new UserError('There are no training runs to compare yet.');
@@ -109,7 +110,7 @@ export const runsFeature: Feature = {
       await metrics.show(ids);
     });
 
-    s.registerCommand('tunix.runs.openLog', async (arg?: unknown) => {
+    s.registerCommand(Commands.runsOpenLog, async (arg?: unknown) => {
       const id = await oneRun(arg, 'Open Run Log');
       if (!id) return;
       const r = (await engines.get()).resolve(id);
@@ -119,7 +120,7 @@ export const runsFeature: Feature = {
       await vscode.window.showTextDocument(vscode.Uri.file(file), { preview: false });
     });
 
-    s.registerCommand('tunix.runs.openManifest', async (arg?: unknown) => {
+    s.registerCommand(Commands.runsOpenManifest, async (arg?: unknown) => {
       const id = await oneRun(arg, 'Open Run Manifest');
       if (!id) return;
       const r = (await engines.get()).resolve(id);
@@ -127,7 +128,7 @@ export const runsFeature: Feature = {
       await vscode.window.showTextDocument(vscode.Uri.file(runFiles(r.runDir).manifest), { preview: true });
     });
 
-    s.registerCommand('tunix.runs.cancel', async (arg?: unknown) => {
+    s.registerCommand(Commands.runsCancel, async (arg?: unknown) => {
       const id = await oneRun(arg, 'Cancel Run', (r) => r.status === 'running' || r.status === 'queued');
       if (!id) return;
       const engine = await engines.get();
@@ -136,7 +137,7 @@ export const runsFeature: Feature = {
       s.log.info(`Run ${ended.id}: ${ended.status}`);
     });
 
-    s.registerCommand('tunix.runs.resume', async (arg?: unknown) => {
+    s.registerCommand(Commands.runsResume, async (arg?: unknown) => {
       const id = await oneRun(arg, 'Resume Run', (r) => r.status === 'failed' || r.status === 'cancelled' || r.status === 'interrupted');
       if (!id) return;
       const engine = await engines.get();
@@ -145,7 +146,7 @@ export const runsFeature: Feature = {
       await metrics.show([r.id]);
     });
 
-    s.registerCommand('tunix.runs.delete', async (arg?: unknown, selected?: unknown) => {
+    s.registerCommand(Commands.runsDelete, async (arg?: unknown, selected?: unknown) => {
       const ids = runIdsOf(arg, selected);
       const chosen = ids.length ? ids : [await pickRun(engines, stores, 'Delete Run', (r) => r.status !== 'running' && r.status !== 'queued')].filter((x): x is string => !!x);
       if (!chosen.length) return;
@@ -157,7 +158,7 @@ export const runsFeature: Feature = {
       for (const id of chosen) await engine.delete(id);
     });
 
-    s.registerCommand('tunix.runs.refresh', async () => {
+    s.registerCommand(Commands.runsRefresh, async () => {
       await stores.refresh();
       await engines.peek()?.reconcile();
       tree.refresh();

@@ -9,9 +9,10 @@ import type { SkippedLine } from '../../core/run/metricsReader';
 import type { RunRecord } from '../../core/run/types';
 import { describeRun, formatProgress } from '../../core/run/format';
 import { METRICS_PANEL, type MetricsFromWebview, type MetricsRunInfo, type MetricsState, type MetricsToWebview, type MetricsViewSettings, type XRange } from '../../shared/metricsContract';
-import type { ExtensionContextServices } from '../services';
-import { WebviewPanelHost } from '../webview/panel';
+import type { ExtensionContextServices } from '../platform/services';
+import { WebviewPanelHost } from '../platform/webview/panel';
 import type { RunEngineService } from './engineService';
+import { Commands, runCommand } from '../platform/commands';
 
 type Host = WebviewPanelHost<MetricsToWebview, MetricsFromWebview>;
 
@@ -228,7 +229,7 @@ export class MetricsPanel implements vscode.Disposable {
         this.schedule(0);
         break;
       case 'openLog':
-        await vscode.commands.executeCommand('tunix.runs.openLog', m.runId);
+        await runCommand(Commands.runsOpenLog, m.runId);
         break;
       case 'removeRun':
         await this.setRuns(this.order.filter((id) => id !== m.runId));

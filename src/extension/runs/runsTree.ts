@@ -6,8 +6,9 @@ import * as vscode from 'vscode';
 import { describeRun, formatNumber } from '../../core/run/format';
 import type { RunRecord, RunStatus } from '../../core/run/types';
 import type { RunEngineService } from './engineService';
-import type { StoreService } from '../traces/storeService';
-import { RefreshingTree } from '../views/refreshingTree';
+import type { StoreService } from '../platform/storeService';
+import { RefreshingTree } from '../platform/refreshingTree';
+import { Commands, commandFor } from '../platform/commands';
 
 export const RUN_CONTEXT_PREFIX = 'tunix.run.';
 
@@ -77,7 +78,7 @@ export class RunsTreeProvider extends RefreshingTree<RunNode> {
     item.iconPath = new vscode.ThemeIcon(icon, color ? new vscode.ThemeColor(color) : undefined);
     item.contextValue = `${RUN_CONTEXT_PREFIX}${r.status}`;
     item.tooltip = runTooltip(r);
-    item.command = { command: 'tunix.runs.openMetrics', title: 'Open Metrics', arguments: [node] };
+    item.command = commandFor(Commands.runsOpenMetrics, 'Open Metrics', node);
     item.accessibilityInformation = { label: `${r.name}, ${r.status}, ${item.description}` };
     return item;
   }

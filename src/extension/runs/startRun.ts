@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import type { SubmitRequest } from '../../core/run/engine';
 import type { BackendChoice, RecipeName } from '../../core/run/types';
-import type { StoreService } from '../traces/storeService';
+import type { StoreService } from '../platform/storeService';
 import { readRunSettings } from './engineService';
 
 interface Choice<T> extends vscode.QuickPickItem {

@@ -6,9 +6,10 @@ import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import { defaultTunables } from '../../core/run/trainerConfig';
 import { expandGrid, parseGrid, SWEEP_OBJECTIVES, type SweepObjective } from '../../core/sweep/sweep';
-import { runCli } from '../cli';
-import type { StoreService } from '../traces/storeService';
+import { runCli } from '../platform/cli';
+import type { StoreService } from '../platform/storeService';
 import { pickDataset } from './startRun';
+import { Commands, runCommand } from '../platform/commands';
 
 /** What the command can be given instead of asking (tests, other commands). */
 export interface SweepArgs {
@@ -108,8 +109,8 @@ export async function startSweep(stores: StoreService, distDir: string, log: vsc
   const best = summary.best;
   const text = best ? `Sweep done: best ${best.label} (${summary.objective} ${best.value === null ? '-' : Number(best.value.toPrecision(4))})${summary.registered ? `, registered as ${summary.registered.name} v${summary.registered.version}` : ''}.` : 'Sweep done: no run finished with a value.';
   void vscode.window.showInformationMessage(text, 'Compare Metrics', 'Show Leaderboard').then((c) => {
-    if (c === 'Compare Metrics') void vscode.commands.executeCommand('tunix.runs.openMetrics', summary.runs[0]?.run_id, summary.runs.map((r) => r.run_id));
-    if (c === 'Show Leaderboard') void vscode.commands.executeCommand('tunix.showLeaderboard');
+    if (c === 'Compare Metrics') void runCommand(Commands.runsOpenMetrics, summary.runs[0]?.run_id, summary.runs.map((r) => r.run_id));
+    if (c === 'Show Leaderboard') void runCommand(Commands.showLeaderboard);
   });
   return summary;
 }

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { formatDuration, formatProgress } from '../../core/run/format';
 import type { RunRecord } from '../../core/run/types';
 import type { RunEngineService } from './engineService';
+import { Commands, commandFor } from '../platform/commands';
 
 export class RunsStatusBar implements vscode.Disposable {
   readonly item = vscode.window.createStatusBarItem('tunix.runs.status', vscode.StatusBarAlignment.Left, 50);
@@ -45,7 +46,7 @@ export class RunsStatusBar implements vscode.Disposable {
       const p = r.progress ?? {};
       const parts = [p.step !== undefined ? (p.totalSteps ? `step ${p.step}/${p.totalSteps}` : `step ${p.step}`) : 'starting', ...(p.etaSeconds ? [`${formatDuration(p.etaSeconds)} left`] : [])];
       this.item.text = `$(sync~spin) ${parts.join(' · ')}${queued ? ` · ${queued} queued` : ''}`;
-      this.item.command = { command: 'tunix.runs.openMetrics', title: 'Open Metrics', arguments: [r.id] };
+      this.item.command = commandFor(Commands.runsOpenMetrics, 'Open Metrics', r.id);
     } else {
       this.item.text = running.length ? `$(sync~spin) ${running.length} runs training${queued ? ` · ${queued} queued` : ''}` : `$(clock) ${queued} run${queued > 1 ? 's' : ''} queued`;
       this.item.command = 'tunix.runs.focus';

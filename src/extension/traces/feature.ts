@@ -4,15 +4,16 @@
 // (./storeService.ts).
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
-import type { ExtensionContextServices } from '../services';
-import type { Feature } from '../features';
+import type { ExtensionContextServices } from '../platform/services';
+import type { Feature } from '../platform/feature';
 import { askForInputs, inputsFromArgs, runImport, showInvalidLines, SHOW_INVALID_ACTION, SHOW_TRACES_ACTION } from './importCommand';
-import { storeService, type StoreService } from './storeService';
+import { storeService, type StoreService } from '../platform/storeService';
 import { TraceActions } from './traceActions';
 import { TraceComparePanels, type TraceComparePanel } from './traceComparePanel';
 import { pickTrace } from './tracePicker';
 import { TracesTreeProvider, type TracesNode } from './tracesTree';
 import { copyToClipboard, TraceViewerPanels, type TraceViewerPanel } from './traceViewerPanel';
+import { Commands, runCommand } from '../platform/commands';
 
 /** Where the running feature's parts are published for the integration tests (a process-wide symbol, shared across bundles). */
 export const TRACES_FEATURE_HOOK = Symbol.for('tunix-rt.traces.feature');
@@ -80,7 +81,7 @@ export const tracesFeature: Feature = {
     };
     const filterByMeta = async (key: string, value: string | number | boolean | null) => {
       tree.setMetaFilter({ key, values: [value] });
-      await vscode.commands.executeCommand('tunix.traces.focus');
+      await runCommand(Commands.tracesFocus);
     };
 
     const viewers: TraceViewerPanels = s.track(new TraceViewerPanels(s, actions, { compareWith, delete: (id) => confirmAndDelete([id]), filterByMeta }));
@@ -92,7 +93,7 @@ export const tracesFeature: Feature = {
       if ((globalThis as Record<symbol, unknown>)[TRACES_FEATURE_HOOK] === parts) delete (globalThis as Record<symbol, unknown>)[TRACES_FEATURE_HOOK];
     });
 
-    s.registerCommand('tunix.importTraces', async (arg?: unknown, multi?: unknown) => {
+    s.registerCommand(Commands.importTraces, async (arg?: unknown, multi?: unknown) => {
       const inputs = inputsFromArgs(arg, multi) ?? (await askForInputs());
       if (!inputs) return undefined;
       const outcome = await runImport(s, stores, inputs);
@@ -102,12 +103,12 @@ export const tracesFeature: Feature = {
       // Not awaited: the command finishes with the import; the buttons act whenever pressed.
       void show(outcome.summary, ...buttons).then(async (choice) => {
         if (choice === SHOW_INVALID_ACTION) await showInvalidLines(outcome.report);
-        else if (choice === SHOW_TRACES_ACTION) await vscode.commands.executeCommand('tunix.traces.focus');
+        else if (choice === SHOW_TRACES_ACTION) await runCommand(Commands.tracesFocus);
       });
       return outcome;
     });
 
-    s.registerCommand('tunix.searchTraces', async (text?: unknown) => {
+    s.registerCommand(Commands.searchTraces, async (text?: unknown) => {
       let value = typeof text === 'string' ? text : undefined;
       if (value === undefined) {
         value = await vscode.window.showInputBox({
@@ -120,12 +121,12 @@ export const tracesFeature: Feature = {
         if (value === undefined) return undefined;
       }
       tree.setSearch(value);
-      await vscode.commands.executeCommand('tunix.traces.focus');
+      await runCommand(Commands.tracesFocus);
       await tree.getChildren();
       return tree.totals;
     });
 
-    s.registerCommand('tunix.filterTraces', async (keyArg?: unknown, valuesArg?: unknown) => {
+    s.registerCommand(Commands.filterTraces, async (keyArg?: unknown, valuesArg?: unknown) => {
       const store = await stores.open();
       const api = await stores.api();
       let key = typeof keyArg === 'string' ? keyArg : undefined;
@@ -155,22 +156,22 @@ export const tracesFeature: Feature = {
       return tree.totals;
     });
 
-    s.registerCommand('tunix.clearTraceFilter', () => tree.clearFilter());
-    s.registerCommand('tunix.refreshTraces', async () => {
+    s.registerCommand(Commands.clearTraceFilter, () => tree.clearFilter());
+    s.registerCommand(Commands.refreshTraces, async () => {
       await stores.refresh();
       tree.refresh();
     });
-    s.registerCommand('tunix.traces.loadMore', (node: TracesNode) => {
+    s.registerCommand(Commands.tracesLoadMore, (node: TracesNode) => {
       if (node && (node.kind === 'loadMore' || node.kind === 'category')) return tree.loadMore(node);
       return undefined;
     });
 
-    s.registerCommand('tunix.openTrace', async (arg?: unknown) => {
+    s.registerCommand(Commands.openTrace, async (arg?: unknown) => {
       const id = traceIdOf(arg) ?? (await pickTrace(stores, { title: 'Open Trace' }));
       return id ? open(id) : undefined;
     });
 
-    s.registerCommand('tunix.openTraceById', async (arg?: unknown) => {
+    s.registerCommand(Commands.openTraceById, async (arg?: unknown) => {
       let id = traceIdOf(arg);
       if (!id) {
         id = (await vscode.window.showInputBox({ title: 'Open Trace by Id', prompt: 'The trace id (as shown in the viewer, or the record\'s own "id")', validateInput: (v) => (v.trim() ? undefined : 'Type a trace id.') }))?.trim();
@@ -182,7 +183,7 @@ export const tracesFeature: Feature = {
       return panel;
     });
 
-    s.registerCommand('tunix.compareTraces', async (arg?: unknown, second?: unknown) => {
+    s.registerCommand(Commands.compareTraces, async (arg?: unknown, second?: unknown) => {
       let ids = traceIdsOf(arg, second);
       if (ids.length < 2 && typeof second === 'string') ids = [...ids, second];
       if (ids.length > 2) throw new UserError(`Select exactly two traces to compare (${ids.length} are selected).`);
@@ -195,15 +196,15 @@ export const tracesFeature: Feature = {
       return panel;
     });
 
-    s.registerCommand('tunix.compareTraceWith', async (arg?: unknown) => {
+    s.registerCommand(Commands.compareTraceWith, async (arg?: unknown) => {
       const id = traceIdOf(arg);
-      if (!id) return vscode.commands.executeCommand('tunix.compareTraces');
+      if (!id) return runCommand(Commands.compareTraces);
       const panel = await compareWith(id);
       await panel?.loaded;
       return panel;
     });
 
-    s.registerCommand('tunix.scoreTrace', async (arg?: unknown, selection?: unknown) => {
+    s.registerCommand(Commands.scoreTrace, async (arg?: unknown, selection?: unknown) => {
       let ids = traceIdsOf(arg, selection);
       if (ids.length === 0) {
         const id = await pickTrace(stores, { title: 'Score Trace' });
@@ -218,14 +219,14 @@ export const tracesFeature: Feature = {
       return Object.fromEntries(scores);
     });
 
-    s.registerCommand('tunix.copyTraceId', async (arg?: unknown, selection?: unknown) => {
+    s.registerCommand(Commands.copyTraceId, async (arg?: unknown, selection?: unknown) => {
       const ids = traceIdsOf(arg, selection);
       if (ids.length === 0) throw new UserError('Select a trace in the Traces view to copy its id.');
       await copyToClipboard(ids.join('\n'), ids.length === 1 ? 'trace id' : `${ids.length} trace ids`);
       return ids;
     });
 
-    s.registerCommand('tunix.deleteTrace', async (arg?: unknown, selection?: unknown, options?: { confirm?: boolean }) => {
+    s.registerCommand(Commands.deleteTrace, async (arg?: unknown, selection?: unknown, options?: { confirm?: boolean }) => {
       let ids = traceIdsOf(arg, selection);
       if (ids.length === 0) {
         const id = await pickTrace(stores, { title: 'Delete Trace' });

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ImportProgress, ImportReport, InvalidLine } from '../../core/import';
 import { UserError } from '../../core/errors';
-import type { ExtensionContextServices } from '../services';
-import type { StoreService } from './storeService';
+import type { ExtensionContextServices } from '../platform/services';
+import type { StoreService } from '../platform/storeService';
 
 export const SHOW_INVALID_ACTION = 'Show Invalid Lines';
 export const SHOW_TRACES_ACTION = 'Show Traces';

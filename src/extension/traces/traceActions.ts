@@ -2,7 +2,7 @@
 // load a trace for the webviews, score, delete. Each returns what the UI needs to update.
 import { UserError } from '../../core/errors';
 import type { TraceScoreView } from '../../shared/traceDocument';
-import type { StoreService } from './storeService';
+import type { StoreService } from '../platform/storeService';
 import { toScoreView, toTraceDocument } from './traceDocument';
 import type { TraceSource } from './traceSource';
 

@@ -5,8 +5,8 @@ import { isUserError } from '../../core/errors';
 import { diffTraces, type ComparableTrace } from '../../core/trace/diff';
 import type { TraceDocument } from '../../shared/traceDocument';
 import { TRACE_COMPARE, type TraceCompareFromWebview, type TraceCompareState, type TraceCompareToWebview } from '../../shared/traceCompareContract';
-import type { ExtensionContextServices } from '../services';
-import { WebviewPanelHost } from '../webview/panel';
+import type { ExtensionContextServices } from '../platform/services';
+import { WebviewPanelHost } from '../platform/webview/panel';
 import { copyToClipboard, shortId } from './traceViewerPanel';
 import type { TraceSource } from './traceSource';
 

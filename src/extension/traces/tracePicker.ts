@@ -3,7 +3,7 @@
 // lists the most recently imported traces.
 import * as vscode from 'vscode';
 import type { TraceSummary } from '../../core/store';
-import type { StoreService } from './storeService';
+import type { StoreService } from '../platform/storeService';
 import { formatScore } from './tracesTree';
 
 interface TraceItem extends vscode.QuickPickItem {

@@ -5,8 +5,8 @@ import { revealInvisible } from '../../core/trace/invisibleChars';
 import { isUserError } from '../../core/errors';
 import type { TraceDocument } from '../../shared/traceDocument';
 import { TRACE_VIEWER, type TraceViewerFromWebview, type TraceViewerState, type TraceViewerToWebview } from '../../shared/traceViewerContract';
-import type { ExtensionContextServices } from '../services';
-import { WebviewPanelHost } from '../webview/panel';
+import type { ExtensionContextServices } from '../platform/services';
+import { WebviewPanelHost } from '../platform/webview/panel';
 import type { TraceSource } from './traceSource';
 
 type Host = WebviewPanelHost<TraceViewerToWebview, TraceViewerFromWebview>;

@@ -6,8 +6,9 @@ import * as vscode from 'vscode';
 import type { TraceSummary, TraceQuery, MetaFilter } from '../../core/store';
 import { revealInvisible } from '../../core/trace/invisibleChars';
 import { describeFilter, isFiltered, type TraceViewFilter } from '../../core/traces-view/filter';
-import type { StoreService } from './storeService';
-import { RefreshingTree } from '../views/refreshingTree';
+import type { StoreService } from '../platform/storeService';
+import { RefreshingTree } from '../platform/refreshingTree';
+import { Commands, commandFor } from '../platform/commands';
 
 export const TRACE_CONTEXT_VALUE = 'tunix.trace';
 /** Traces fetched per "Load more". */
@@ -164,7 +165,7 @@ export class TracesTreeProvider extends RefreshingTree<TracesNode> {
         item.description = `${node.loaded.toLocaleString('en-US')} of ${node.parent.count.toLocaleString('en-US')} shown`;
         item.tooltip = `Show ${step} more trace${step === 1 ? '' : 's'}`;
         item.iconPath = new vscode.ThemeIcon('ellipsis');
-        item.command = { command: 'tunix.traces.loadMore', title: 'Load More', arguments: [node] };
+        item.command = commandFor(Commands.tracesLoadMore, 'Load More', node);
         return item;
       }
       case 'message': {
@@ -195,7 +196,7 @@ export class TracesTreeProvider extends RefreshingTree<TracesNode> {
   }
 
   private retryItem(message: string): MessageNode {
-    return { kind: 'message', label: 'Could not read the trace database', detail: message, icon: 'error', command: { command: 'tunix.refreshTraces', title: 'Retry' } };
+    return { kind: 'message', label: 'Could not read the trace database', detail: message, icon: 'error', command: commandFor(Commands.refreshTraces, 'Retry') };
   }
 
   private category(source: string, category: string, count: number): CategoryNode {
@@ -234,7 +235,7 @@ export class TracesTreeProvider extends RefreshingTree<TracesNode> {
           label: 'No traces match the filter',
           detail: describeFilter(this.filter),
           icon: 'filter',
-          command: { command: 'tunix.clearTraceFilter', title: 'Clear Filter' },
+          command: commandFor(Commands.clearTraceFilter, 'Clear Filter'),
         },
       ];
     }
@@ -298,7 +299,7 @@ export function traceItem(t: TraceSummary): vscode.TreeItem {
   md.appendMarkdown(`$(list-ordered) ${t.stepCount} steps · $(beaker) ${t.score === null ? 'not scored' : `baseline ${formatScore(t.score)}`}\n\n`);
   md.appendMarkdown(`\`${t.id}\` · imported ${t.importedAt}`);
   item.tooltip = md;
-  item.command = { command: 'tunix.openTrace', title: 'Open Trace', arguments: [t.id] };
+  item.command = commandFor(Commands.openTrace, 'Open Trace', t.id);
   item.accessibilityInformation = { label: `Trace ${prompt}, ${t.stepCount} steps${t.score === null ? '' : `, score ${formatScore(t.score)}`}` };
   return item;
 }

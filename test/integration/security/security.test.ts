@@ -18,7 +18,7 @@ import type { EvaluationSummary } from '../../../src/core/eval/store/evaluations
 import { runsRootFor } from '../../../src/core/run/runFolder';
 import { LEGACY_KEY_SECRET, LLM_KEYS_SECRET } from '../../../src/extension/eval/llmJudgeSettings';
 import { RUNS_FEATURE_HOOK, type RunsFeatureParts } from '../../../src/extension/runs/feature';
-import type { Prompts } from '../../../src/extension/services';
+import type { Prompts } from '../../../src/extension/platform/services';
 import { plantRuns, queuedOrphan, shippedDatabase } from '../../fixtures/shippedDatabase';
 import { activate, featureParts, packageJson, setDatabasePath, tempWorkspaceFolder, waitFor } from '../helpers';
 

@@ -2,7 +2,7 @@
 // whole extension, opened on first use (sql.js loads then, never at activation), shared by
 // every feature, closed on deactivate (closing compacts the journal into the file).
 //
-//   import { storeService } from '../traces/storeService';
+//   import { storeService } from './storeService';
 //   const store = await storeService(services).open();        // UserError when no folder is open
 //   const { queryTraces } = await storeService(services).api(); // the store module, loaded lazily
 //
@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { UserError } from '../../core/errors';
 import type { Store, StoreChange } from '../../core/store';
-import type { ExtensionContextServices } from '../services';
+import type { ExtensionContextServices } from './services';
 
 export type StoreModule = typeof import('../../core/store');
 export type ImportModule = typeof import('../../core/import');

@@ -31,7 +31,7 @@
 // their page (no `retainContextWhenHidden` by default: the webview keeps its UI state with
 // vscode.setState and the host re-sends the data on the next `ready`).
 import * as vscode from 'vscode';
-import { isMessage, type AnyMessage } from '../../shared/message';
+import { isMessage, type AnyMessage } from '../../../shared/message';
 import { createNonce, webviewPage } from './html';
 
 export interface WebviewPanelOptions {

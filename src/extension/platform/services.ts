@@ -2,8 +2,9 @@
 // core services. Features never talk to each other directly; they go through these.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { resolveDatabasePath } from '../core/env/paths';
-import { isUserError } from '../core/errors';
+import { resolveDatabasePath } from '../../core/env/paths';
+import { isUserError } from '../../core/errors';
+import type { CommandId } from './commands';
 
 export interface ActivationStats {
   activationMs: number;
@@ -42,7 +43,7 @@ export interface ExtensionContextServices {
    * Registers a command whose errors reach the user as a clear message: a UserError shows
    * its text; anything else shows a short message and logs the stack.
    */
-  registerCommand(id: string, handler: (...args: any[]) => unknown): void;
+  registerCommand(id: CommandId, handler: (...args: any[]) => unknown): void;
   /** Registers a disposable for deactivation. */
   track<T extends vscode.Disposable>(d: T): T;
   /** Called on deactivate, in reverse order of registration. */

@@ -1,14 +1,15 @@
 // Commands that belong to no single feature: the log and the environment check.
 import * as vscode from 'vscode';
-import type { Feature } from './index';
-import { runCli } from '../cli';
+import type { Feature } from '../platform/feature';
+import { runCli } from '../platform/cli';
 import { formatDoctor, type DoctorReport } from '../../core/env/doctor';
+import { Commands } from '../platform/commands';
 
 export const foundationFeature: Feature = {
   name: 'foundation',
   register(s) {
-    s.registerCommand('tunix.showLog', () => s.log.show(true));
-    s.registerCommand('tunix.doctor', async () => {
+    s.registerCommand(Commands.showLog, () => s.log.show(true));
+    s.registerCommand(Commands.doctor, async () => {
         const db = s.databasePath();
         const report = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: 'Tunix: checking the environment…', cancellable: true },
