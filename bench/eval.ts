@@ -28,9 +28,7 @@ import '../src/core/eval/store/schema';
 const args = process.argv.slice(2);
 const N = Number(args[args.indexOf('--items') + 1]) || 100_000;
 const EVALUATIONS = 2000;
-const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
-const emit = (figure: Record<string, unknown>) => console.log(JSON.stringify({ bench: 'eval', ...figure }));
-const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const emit = figureEmitter('eval');
 
 function prng(seed: number): () => number {
   let s = seed >>> 0;
@@ -80,6 +78,7 @@ for it in items:
 score = correct / len(items)
 print(json.dumps({'seconds': time.perf_counter() - t, 'score': score, 'python': sys.version.split()[0]}))
 `;
+import { figureEmitter, percentile, round } from './lib/figures';
 
 async function judgeBench(files: { items: string; predictions: string }): Promise<EvaluationResult> {
   let v2: EvaluationResult | undefined;

@@ -23,6 +23,7 @@ import { MetricsFollower, readRunMetrics } from '../src/core/run/metricsSource';
 import { buildCharts, RunSeries } from '../src/core/run/metricsView';
 import type { MetricPoint } from '../src/core/run/metricsReader';
 import type { ChartData, MetricsToWebview } from '../src/shared/metricsContract';
+import { figureEmitter, median, round } from './lib/figures';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -40,11 +41,7 @@ const repoRoot = (() => {
   return dir;
 })();
 
-function emit(figure: Record<string, unknown>): void {
-  console.log(JSON.stringify({ bench: 'metricsPanel', ...figure }));
-}
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const emit = figureEmitter('metricsPanel');
 
 /** A realistic training curve: noisy decaying loss, warmup + cosine learning rate, throughput jitter. */
 function metricLine(step: number, total: number, t0: number): string {

@@ -18,20 +18,14 @@ import { registeredDomains } from '../src/core/store/migrations';
 import { importTraces } from '../src/core/import';
 import { generateTraces } from '../src/core/generate';
 import type { SqlParams } from '../src/core/store/types';
+import { figureEmitter, percentile, round } from './lib/figures';
 
 const MB = 1024 * 1024;
 const args = process.argv.slice(2);
 const COUNT = Number(args[args.indexOf('--count') + 1]) || 100_000;
 const SMALL = 1000;
 
-function emit(figure: Record<string, unknown>): void {
-  console.log(JSON.stringify({ bench: 'store', ...figure }));
-}
-const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
+const emit = figureEmitter('store');
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 // ------------------------------------------------------------------ the native peer

@@ -25,9 +25,7 @@ import { initialWeights, Transformer } from '../src/trainer/model/transformer';
 import { AdamW } from '../src/trainer/train/adamw';
 import { generatedSplits, writeJsonl, writeRun } from '../test/unit/trainer/fixtures';
 
-function emit(figure: Record<string, unknown>): void {
-  console.log(JSON.stringify({ bench: 'train', ...figure }));
-}
+const emit = figureEmitter('train');
 
 const argv = process.argv.slice(2);
 const flag = (name: string) => argv.includes(`--${name}`);
@@ -67,6 +65,7 @@ except Exception:
     pass
 print(2 * n ** 3 / best / 1e9, np.__version__, blas)
 `;
+import { figureEmitter, round } from './lib/figures';
 
 const C_SOURCE = `
 #include <cblas.h>
@@ -392,10 +391,6 @@ async function learning(): Promise<void> {
   }
 }
 
-function round(n: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
 
 let lastCeiling: Ceiling | undefined;
 let lastResults: Throughput[] = [];

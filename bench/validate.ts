@@ -22,27 +22,14 @@ import { TraceDocumentModel, type LineEdit } from '../src/core/trace/documentMod
 import { WorkerValidationService, type DocumentResult } from '../src/core/trace/validationService';
 import { prng, traceLines } from './lib/traceData';
 import { lineChunks } from '../src/core/io/lineChunks';
+import { figureEmitter, median, percentile, round } from './lib/figures';
 
 const MB = 1024 * 1024;
 const FILE_BYTES = Number(process.env.BENCH_VALIDATE_MB ?? 100) * MB;
 const INVALID_SHARE = 0.01;
 const ROUNDS = 7;
 
-function emit(figure: Record<string, unknown>): void {
-  console.log(JSON.stringify({ bench: 'validate', ...figure }));
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-}
-
-const round = (x: number, d = 1) => Number(x.toFixed(d));
+const emit = figureEmitter('validate');
 
 /** The peer: the same chunked read as validateTraceFile, then JSON.parse + ajv per line. */
 async function ajvFile(file: string, validate: (v: unknown) => boolean): Promise<{ valid: number; invalid: number }> {
@@ -134,22 +121,22 @@ async function throughput(dir: string): Promise<void> {
   // medians are given beside it.
   emit({
     figure: 'throughput_MBps',
-    value: round(mbps(Math.min(...ours))),
+    value: round(mbps(Math.min(...ours)), 1),
     unit: 'MB/s',
     what: 'validateTraceFile: exact-range diagnostics, warnings and duplicate detection',
     peer: 'JSON.parse + ajv-compiled schema (valid/invalid only, no positions)',
-    peer_value: round(mbps(Math.min(...peer))),
+    peer_value: round(mbps(Math.min(...peer)), 1),
     ratio: round(Math.min(...peer) / Math.min(...ours), 2),
-    median: round(mbps(median(ours))),
-    peer_median: round(mbps(median(peer))),
+    median: round(mbps(median(ours)), 1),
+    peer_median: round(mbps(median(peer)), 1),
     ratio_median: round(median(peer) / median(ours), 2),
-    cpu_MBps: round(mbps(Math.min(...oursCpu))),
-    peer_cpu_MBps: round(mbps(Math.min(...peerCpu))),
+    cpu_MBps: round(mbps(Math.min(...oursCpu)), 1),
+    peer_cpu_MBps: round(mbps(Math.min(...peerCpu)), 1),
     cpu_ratio: round(Math.min(...peerCpu) / Math.min(...oursCpu), 2),
-    cpu_median_MBps: round(mbps(median(oursCpu))),
-    peer_cpu_median_MBps: round(mbps(median(peerCpu))),
+    cpu_median_MBps: round(mbps(median(oursCpu)), 1),
+    peer_cpu_median_MBps: round(mbps(median(peerCpu)), 1),
     cpu_ratio_median: round(median(peerCpu) / median(oursCpu), 2),
-    file_MB: round(bytes / MB),
+    file_MB: round(bytes / MB, 1),
     lines,
     rounds: ROUNDS,
     valid: ourSummary?.valid,
@@ -218,7 +205,7 @@ async function keystrokes(): Promise<void> {
     lines: 50_000,
     document_MB: round(Buffer.byteLength(text) / MB, 1),
     problems: initial.problems.length,
-    open_ms: round(openMs),
+    open_ms: round(openMs, 1),
     peer: 'full re-validation of the document per keystroke',
     peer_value: round(median(full), 1),
   });
@@ -260,7 +247,7 @@ async function keystrokes(): Promise<void> {
     max: round(Math.max(...wtimes), 2),
     keystrokes: N,
     lines: 50_000,
-    open_ms: round(workerOpenMs),
+    open_ms: round(workerOpenMs, 1),
     peer: 'full re-validation of the document per keystroke',
     peer_value: round(median(full), 1),
   });

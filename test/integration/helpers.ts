@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { TunixApi } from '../../src/extension/platform/services';
+import { DATASETS_FEATURE_HOOK, type DatasetsFeatureParts } from '../../src/extension/datasets/feature';
 
 export const EXTENSION_ID = 'tunix-rt.tunix-rt';
 
@@ -84,4 +85,31 @@ export function tempWorkspaceFolder(prefix: string): string {
 export async function setDatabasePath(dbPath: string | undefined, applied?: () => boolean): Promise<void> {
   await vscode.workspace.getConfiguration('tunix').update('database.path', dbPath, vscode.ConfigurationTarget.Workspace);
   if (applied) await waitFor(applied, 'the database setting to apply');
+}
+
+/**
+ * Gives the calling suite a database of its own. Before its tests: a new folder in the
+ * workspace, `prepare` (optional: fill the database, e.g. with the CLI), then the
+ * `tunix.database.path` setting pointing at it, waited for until the window uses it. After
+ * them: editors closed, the setting back to the default, the store closed, the folder removed.
+ * The returned object's `dir` and `db` are set once the suite's `before` hooks ran.
+ */
+export function suiteDatabase(prefix: string, options: { file?: string; prepare?: (db: string, dir: string) => unknown } = {}): { dir: string; db: string } {
+  const place = { dir: '', db: '' };
+  before(async function () {
+    this.timeout(240_000);
+    const api = await activate();
+    place.dir = tempWorkspaceFolder(prefix);
+    place.db = path.join(place.dir, options.file ?? 'tunix.db');
+    await options.prepare?.(place.db, place.dir);
+    await setDatabasePath(place.db, () => api.services.databasePath() === place.db);
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await setDatabasePath(undefined);
+    // The extension's one StoreService (published by a feature; a test bundle has its own module copies).
+    await featureParts<DatasetsFeatureParts>(DATASETS_FEATURE_HOOK, 'datasets').stores.close(place.db);
+    fs.rmSync(place.dir, { recursive: true, force: true });
+  });
+  return place;
 }

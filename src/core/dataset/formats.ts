@@ -1,5 +1,5 @@
 /**
- * The dataset export formats, one JSON object per line (see DESIGN.md "File formats"):
+ * The dataset export formats, one JSON object per line (see docs/architecture.md, "Dataset export formats"):
  *   trace, tunix_sft, training_example   exactly as tunix-rt wrote them
  *   messages                             chat fine-tuning (user / assistant turns)
  *   eval_items                           {id, prompt, expected_answer, section?, category?, difficulty?}

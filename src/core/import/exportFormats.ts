@@ -1,4 +1,4 @@
-// Reading our own dataset export formats back as traces (DESIGN.md "Dataset export formats"):
+// Reading our own dataset export formats back as traces (docs/architecture.md, "Dataset export formats"):
 //   trace:            {id, prompts, trace_steps: [content...], final_answer, metadata}
 //   messages:         {id, messages: [{role:user}, {role:assistant, content: "Reasoning:\n1. ...\nAnswer: X"}], metadata}
 //   training_example: {id, prompt: "<prompt>\n\nPlease show your reasoning steps.", response: "Reasoning:...", metadata}

@@ -1,4 +1,4 @@
-// The trace record of tunix-rt (see DESIGN.md "File formats"): one JSON object per JSONL line.
+// The trace record of tunix-rt (see docs/architecture.md, "File formats"): one JSON object per JSONL line.
 
 export interface TraceStep {
   /** Integer >= 0, unique within the trace; need not be contiguous. */

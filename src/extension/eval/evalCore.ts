@@ -15,25 +15,24 @@ export type EvalModules = {
   runFacts: typeof import('../../core/eval/runFacts');
 };
 
-let modules: Promise<EvalModules> | undefined;
-
-/** The eval modules, loaded once on first use. */
-export function evalModules(): Promise<EvalModules> {
-  modules ??= (async () => {
-    const [evaluations, leaderboard, baselines, regression, comparison, sources, judges, runs, runFacts] = await Promise.all([
-      import('../../core/eval/store/evaluations'),
-      import('../../core/eval/leaderboard'),
-      import('../../core/eval/baselines'),
-      import('../../core/eval/regression'),
-      import('../../core/eval/runComparison'),
-      import('../../core/eval/evaluateSources'),
-      import('../../core/eval/judges/registry'),
-      import('../../core/run/runStore'),
-      import('../../core/eval/runFacts'),
-    ]);
-    return { evaluations, leaderboard, baselines, regression, comparison, sources, judges, runs, runFacts };
-  })();
-  return modules;
+/**
+ * The eval modules, imported on first use like every core module the extension uses (an
+ * inline `import()`, which the bundle evaluates only then and caches): gathered in one object
+ * because every eval command needs most of them.
+ */
+export async function evalModules(): Promise<EvalModules> {
+  const [evaluations, leaderboard, baselines, regression, comparison, sources, judges, runs, runFacts] = await Promise.all([
+    import('../../core/eval/store/evaluations'),
+    import('../../core/eval/leaderboard'),
+    import('../../core/eval/baselines'),
+    import('../../core/eval/regression'),
+    import('../../core/eval/runComparison'),
+    import('../../core/eval/evaluateSources'),
+    import('../../core/eval/judges/registry'),
+    import('../../core/run/runStore'),
+    import('../../core/eval/runFacts'),
+  ]);
+  return { evaluations, leaderboard, baselines, regression, comparison, sources, judges, runs, runFacts };
 }
 
 /** The open store of the workspace database and the eval modules. */

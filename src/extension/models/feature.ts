@@ -49,7 +49,6 @@ export const modelsFeature: Feature = {
     const view = s.track(vscode.window.createTreeView('tunix.models', { treeDataProvider: tree }));
     (globalThis as Record<symbol, unknown>)[MODELS_FEATURE_HOOK] = { tree, view };
 
-    const registry = () => import('../../core/registry/modelRegistry');
 
     /** The version a command is about: the tree node, "name@version", or one picked from a list. */
     const pickVersion = async (arg: unknown, title: string): Promise<ModelVersion | undefined> => {
@@ -57,7 +56,7 @@ export const modelsFeature: Feature = {
       if (fromNode) return fromNode;
       if (!stores.exists()) throw new UserError('No models are registered yet. Register a completed run with "Tunix: Register Model…".');
       const store = await stores.open();
-      const { getModelVersion, listModelVersions } = await registry();
+      const { getModelVersion, listModelVersions } = await import('../../core/registry/modelRegistry');
       if (typeof arg === 'string') return store.read((q) => getModelVersion(q, store.path, arg));
       const all = store.read((q) => listModelVersions(q, store.path));
       if (!all.length) throw new UserError('No models are registered yet. Register a completed run with "Tunix: Register Model…".');
@@ -73,7 +72,7 @@ export const modelsFeature: Feature = {
       if (!stores.exists()) throw new UserError('There are no training runs yet. Start one with "Tunix: Start Training Run…", then register its model.');
       const store = await stores.open();
       const { getRun, listRuns, resolveRunId } = await import('../../core/run/runStore');
-      const { registerModel, whyNotRegistrable, checkModelName } = await registry();
+      const { registerModel, whyNotRegistrable, checkModelName } = await import('../../core/registry/modelRegistry');
       let runId = given.run ?? runIdOf(arg);
       if (!runId) {
         const done = store.read((q) => listRuns(q, { status: 'completed' })).filter((r) => !whyNotRegistrable(r));
@@ -136,7 +135,7 @@ export const modelsFeature: Feature = {
     s.registerCommand(Commands.modelsVerify, async (arg?: unknown) => {
       const v = await pickVersion(arg, 'Verify Model Files');
       if (!v) return undefined;
-      const { verifyModelVersion } = await registry();
+      const { verifyModelVersion } = await import('../../core/registry/modelRegistry');
       const problems = verifyModelVersion(v);
       if (problems.length) void vscode.window.showWarningMessage(`${v.name} v${v.version} is damaged: ${problems.join('; ')}.`);
       else void vscode.window.showInformationMessage(`${v.name} v${v.version}: all ${v.manifest.files.length} files match their SHA-256.`);
@@ -155,7 +154,7 @@ export const modelsFeature: Feature = {
         if (choice !== 'Delete') return undefined;
       }
       const store = await stores.open();
-      const { deleteModelVersion } = await registry();
+      const { deleteModelVersion } = await import('../../core/registry/modelRegistry');
       await deleteModelVersion(store, store.path, `${v.name}@${v.version}`);
       tree.refresh();
       vscode.window.setStatusBarMessage(`$(trash) Deleted ${v.name} v${v.version}`, 4000);

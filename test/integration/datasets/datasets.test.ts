@@ -10,7 +10,7 @@ import type { BuildResult } from '../../../src/core/dataset/build';
 import type { ExportResult } from '../../../src/core/dataset/export';
 import type { DatasetsFeatureParts } from '../../../src/extension/datasets/feature';
 import type { DatasetsNode } from '../../../src/extension/datasets/datasetsTree';
-import { activate, featureParts, setDatabasePath, tempWorkspaceFolder, waitFor, workspaceDir } from '../helpers';
+import { featureParts, suiteDatabase, waitFor, workspaceDir } from '../helpers';
 
 const HOOK = Symbol.for('tunix-rt.datasets.feature');
 
@@ -24,28 +24,17 @@ async function children(node?: DatasetsNode): Promise<DatasetsNode[]> {
 
 describe('datasets: generate, build, view, stats, export (integration)', function () {
   this.timeout(180_000);
-  let dbDir: string;
-  let dbPath: string;
+  const suite = suiteDatabase('.tunix-it-ds-', { file: 'datasets.db' });
   let samplesFile: string;
 
-  before(async () => {
-    await activate();
-    dbDir = tempWorkspaceFolder('.tunix-it-ds-');
-    dbPath = path.join(dbDir, 'datasets.db');
-    await setDatabasePath(dbPath, () => parts().stores.path === dbPath);
-  });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await setDatabasePath(undefined);
-    await parts().stores.close(dbPath);
-    fs.rmSync(dbDir, { recursive: true, force: true });
+  after(() => {
     if (samplesFile) fs.rmSync(path.dirname(samplesFile), { recursive: true, force: true });
   });
 
   it('shows nothing before there is a database (the welcome content shows), and creates none', async () => {
     assert.deepEqual(await children(), []);
-    assert.equal(fs.existsSync(dbPath), false);
+    assert.equal(fs.existsSync(suite.db), false);
     const welcome = (vscode.extensions.getExtension('tunix-rt.tunix-rt')!.packageJSON.contributes.viewsWelcome as Array<{ view: string; contents: string }>).find((w) => w.view === 'tunix.datasets');
     assert.match(welcome!.contents, /No datasets yet\.\n\[Build Dataset\.\.\.\]\(command:tunix\.buildDataset\)/);
   });
@@ -69,7 +58,7 @@ describe('datasets: generate, build, view, stats, export (integration)', functio
     assert.ok(result, 'the build returned its result');
     assert.equal(result.manifest.dataset_key, 'it-v1');
     assert.equal(result.manifest.trace_count, 240);
-    assert.equal(result.manifestPath, path.join(dbDir, 'datasets', 'it-v1', 'manifest.json'));
+    assert.equal(result.manifestPath, path.join(suite.dir, 'datasets', 'it-v1', 'manifest.json'));
     assert.ok(fs.existsSync(result.manifestPath));
     const roots = await waitFor(async () => {
       const r = await children();
@@ -119,21 +108,21 @@ describe('datasets: generate, build, view, stats, export (integration)', functio
   it('Export Dataset writes the split in the chosen format', async () => {
     const node = (await children())[0];
     const test = (await children(node)).find((s) => s.kind === 'split' && s.split === 'test')!;
-    const out = path.join(dbDir, 'exports', 'test.eval_items.jsonl');
+    const out = path.join(suite.dir, 'exports', 'test.eval_items.jsonl');
     const r = (await vscode.commands.executeCommand('tunix.exportDataset', test, { format: 'eval_items', out })) as ExportResult;
     assert.ok(r);
     assert.equal(r.split, 'test');
     assert.equal(r.written, test.kind === 'split' ? test.count : -1);
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(Object.keys(lines[0]).slice(0, 3), ['id', 'prompt', 'expected_answer']);
-    const whole = (await vscode.commands.executeCommand('tunix.exportDataset', 'it-v1', { format: 'tunix_sft', split: null, out: path.join(dbDir, 'exports', 'all.jsonl') })) as ExportResult;
+    const whole = (await vscode.commands.executeCommand('tunix.exportDataset', 'it-v1', { format: 'tunix_sft', split: null, out: path.join(suite.dir, 'exports', 'all.jsonl') })) as ExportResult;
     assert.equal(whole.written, 240);
   });
 
   it('Open Dataset Manifest opens manifest.json', async () => {
     await vscode.commands.executeCommand('tunix.openDatasetManifest', 'it-v1');
     const editor = await waitFor(() => vscode.window.activeTextEditor, 'an editor');
-    assert.equal(editor.document.uri.fsPath, path.join(dbDir, 'datasets', 'it-v1', 'manifest.json'));
+    assert.equal(editor.document.uri.fsPath, path.join(suite.dir, 'datasets', 'it-v1', 'manifest.json'));
     assert.equal(JSON.parse(editor.document.getText()).dataset_key, 'it-v1');
   });
 
@@ -141,7 +130,7 @@ describe('datasets: generate, build, view, stats, export (integration)', functio
     const node = (await children())[0];
     await vscode.commands.executeCommand('tunix.deleteDataset', node, { confirm: false });
     await waitFor(async () => (await children()).length === 0, 'the view to be empty again');
-    assert.equal(fs.existsSync(path.join(dbDir, 'datasets', 'it-v1', 'manifest.json')), false);
+    assert.equal(fs.existsSync(path.join(suite.dir, 'datasets', 'it-v1', 'manifest.json')), false);
     const store = await parts().stores.open();
     assert.equal((await parts().stores.api()).countTraces(store, {}), 240);
   });

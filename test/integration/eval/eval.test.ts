@@ -3,10 +3,8 @@
 // load under the CSP and answer), regression baselines passing and failing, and the LLM judge
 // reading its key from SecretStorage against a local fake endpoint.
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { CheckReport } from '../../../src/core/eval/baselines';
 import type { Baseline } from '../../../src/core/eval/regression';
@@ -15,7 +13,7 @@ import type { EvaluationSummary } from '../../../src/core/eval/store/evaluations
 import { EVAL_FEATURE_HOOK, type EvalFeatureParts } from '../../../src/extension/eval/feature';
 import { LLM_KEYS_SECRET } from '../../../src/extension/eval/llmJudgeSettings';
 import type { LeaderboardView } from '../../../src/shared/leaderboardContract';
-import { activate, featureParts, setDatabasePath, tempWorkspaceFolder, waitFor } from '../helpers';
+import { activate, featureParts, suiteDatabase, waitFor } from '../helpers';
 import { buildPipeline, tunixCli, type Pipeline } from './pipeline';
 
 const JUDGE = 'answer_correctness@v2';
@@ -26,24 +24,19 @@ function parts(): EvalFeatureParts {
 
 describe('evaluation: evaluate, leaderboard, compare, baselines (integration)', function () {
   this.timeout(180_000);
-  let dir: string;
   let p: Pipeline;
   let carryEval: EvaluationSummary;
   let noCarryEval: EvaluationSummary;
 
-  before(async () => {
-    const api = await activate();
-    dir = tempWorkspaceFolder('.tunix-eval-it-');
-    p = buildPipeline(path.join(dir, 'tunix.db'));
-    await setDatabasePath(p.db, () => api.services.databasePath() === p.db);
+  const suite = suiteDatabase('.tunix-eval-it-', {
+    prepare(db) {
+      p = buildPipeline(db);
+    },
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await setDatabasePath(undefined);
     await vscode.workspace.getConfiguration('tunix.eval.llmJudge').update('url', undefined, vscode.ConfigurationTarget.Workspace);
     await vscode.workspace.getConfiguration('tunix.eval.llmJudge').update('model', undefined, vscode.ConfigurationTarget.Workspace);
-    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it('evaluates runs the CLI trained (another process) and stores every item', async () => {
@@ -60,7 +53,7 @@ describe('evaluation: evaluate, leaderboard, compare, baselines (integration)', 
   });
 
   it('the CLI sees the evaluations the extension stored', () => {
-    const r = tunixCli(['leaderboard', '--db', p.db, '--json', '--judge', JUDGE], dir);
+    const r = tunixCli(['leaderboard', '--db', p.db, '--json', '--judge', JUDGE], suite.dir);
     assert.equal(r.code, 0, r.stderr);
     const rows = JSON.parse(r.stdout);
     assert.deepEqual(
@@ -97,7 +90,7 @@ describe('evaluation: evaluate, leaderboard, compare, baselines (integration)', 
   });
 
   it('a run evaluated by the CLI while the leaderboard is open appears on it', async () => {
-    const r = tunixCli(['eval', p.noCarryRun, '--db', p.db, '--json'], dir);
+    const r = tunixCli(['eval', p.noCarryRun, '--db', p.db, '--json'], suite.dir);
     assert.equal(r.code, 0, r.stderr);
     const board = parts().leaderboard;
     await waitFor(() => board.view?.rows.some((row) => row.judge === 'answer_correctness@v1'), 'the leaderboard to pick up the CLI evaluation', 30_000);
@@ -145,8 +138,8 @@ describe('evaluation: evaluate, leaderboard, compare, baselines (integration)', 
     assert.deepEqual(carryRow.baselineOf, ['primary_score']);
     assert.equal(noCarryRow.checks[0].verdict, 'regressed');
     // The CLI agrees (exit 1 = regressed), reading what the extension stored.
-    assert.equal(tunixCli(['baseline', 'check', p.noCarryRun, '--db', p.db], dir).code, 1);
-    assert.equal(tunixCli(['baseline', 'check', p.carryRun, '--db', p.db], dir).code, 0);
+    assert.equal(tunixCli(['baseline', 'check', p.noCarryRun, '--db', p.db], suite.dir).code, 1);
+    assert.equal(tunixCli(['baseline', 'check', p.carryRun, '--db', p.db], suite.dir).code, 0);
   });
 
   it('the LLM judge takes its URL and model from settings and its key from SecretStorage', async () => {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelsTreeProvider, ModelsNode } from '../../../src/extension/models/modelsTree';
 import { MODELS_FEATURE_HOOK } from '../../../src/extension/models/feature';
-import { activate, featureParts, setDatabasePath, tempWorkspaceFolder, waitFor } from '../helpers';
+import { featureParts, suiteDatabase, waitFor } from '../helpers';
 import { tunixCli, tunixJson } from '../eval/pipeline';
 
 const tree = () => featureParts<{ tree: ModelsTreeProvider }>(MODELS_FEATURE_HOOK, 'models').tree;
@@ -26,29 +26,18 @@ async function listed(): Promise<string[]> {
 
 describe('models and sweeps: the registry and Start Sweep in VS Code (integration)', function () {
   this.timeout(180_000);
-  let dir: string;
-  let db: string;
   let runId: string;
-
-  before(async () => {
-    const api = await activate();
-    dir = tempWorkspaceFolder('.tunix-models-it-');
-    db = path.join(dir, 'tunix.db');
-    const traces = path.join(dir, 'addition.jsonl');
-    assert.equal(tunixCli(['generate', 'addition', '--count', '60', '--seed', '3', '--out', traces], dir).code, 0);
-    tunixJson(['import', traces, '--db', db, '--json'], dir);
-    const { dataset_key: key } = tunixJson(['dataset', 'build', '--db', db, '--name', 'addition', '--version', '1', '--json'], dir);
-    // A real, tiny run of the built-in transformer: it writes its model files when it completes.
-    const run = tunixJson(['train', '--db', db, '--dataset', key, '--steps', '4', '--backend', 'wasm', '--json', ...['layers=1', 'd_model=16', 'heads=2', 'mlp=32', 'max_new_tokens=8'].flatMap((s) => ['--set', s])], dir);
-    assert.equal(run.status, 'completed');
-    runId = run.run_id;
-    await setDatabasePath(db, () => api.services.databasePath() === db);
-  });
-
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await setDatabasePath(undefined);
-    fs.rmSync(dir, { recursive: true, force: true });
+  const suite = suiteDatabase('.tunix-models-it-', {
+    prepare(db, dir) {
+      const traces = path.join(dir, 'addition.jsonl');
+      assert.equal(tunixCli(['generate', 'addition', '--count', '60', '--seed', '3', '--out', traces], dir).code, 0);
+      tunixJson(['import', traces, '--db', db, '--json'], dir);
+      const { dataset_key: key } = tunixJson(['dataset', 'build', '--db', db, '--name', 'addition', '--version', '1', '--json'], dir);
+      // A real, tiny run of the built-in transformer: it writes its model files when it completes.
+      const run = tunixJson(['train', '--db', db, '--dataset', key, '--steps', '4', '--backend', 'wasm', '--json', ...['layers=1', 'd_model=16', 'heads=2', 'mlp=32', 'max_new_tokens=8'].flatMap((x) => ['--set', x])], dir);
+      assert.equal(run.status, 'completed');
+      runId = run.run_id;
+    },
   });
 
   it('the Models view is empty (its welcome content shows) before a registration', async () => {
@@ -68,7 +57,7 @@ describe('models and sweeps: the registry and Start Sweep in VS Code (integratio
 
   it('a second registration is v2; the CLI sees both; a bad run is refused and registers nothing', async () => {
     await vscode.commands.executeCommand('tunix.registerModel', { run: runId, name: 'adder' });
-    const cli = tunixCli(['models', 'list', '--db', db, '--json'], dir);
+    const cli = tunixCli(['models', 'list', '--db', suite.db, '--json'], suite.dir);
     assert.equal(cli.code, 0, cli.stderr);
     assert.deepEqual(JSON.parse(cli.stdout).map((v: { version: number }) => v.version), [2, 1]);
     assert.equal(await vscode.commands.executeCommand('tunix.registerModel', { run: 'run-nope', name: 'adder' }), undefined);
@@ -80,10 +69,10 @@ describe('models and sweeps: the registry and Start Sweep in VS Code (integratio
     await waitFor(() => vscode.window.activeTextEditor?.document.uri.fsPath.endsWith(path.join('adder', 'v1', 'model_version.json')), 'the manifest in an editor');
     assert.deepEqual(await vscode.commands.executeCommand('tunix.models.verify', 'adder@1'), []);
     assert.equal(await vscode.commands.executeCommand('tunix.models.delete', 'adder@1', { confirm: false }), 'adder@1');
-    assert.equal(fs.existsSync(path.join(dir, 'models', 'adder', 'v1')), false);
+    assert.equal(fs.existsSync(path.join(suite.dir, 'models', 'adder', 'v1')), false);
     await waitFor(async () => (await listed()).join('|') === 'adder (1 version)|  v2', 'the view without v1');
     // A version registered after an evaluation carries its score into the view.
-    tunixJson(['eval', runId, '--db', db, '--judge', 'answer_correctness@v2', '--json'], dir);
+    tunixJson(['eval', runId, '--db', suite.db, '--judge', 'answer_correctness@v2', '--json'], suite.dir);
     await vscode.commands.executeCommand('tunix.registerModel', { run: runId, name: 'adder' });
     await waitFor(async () => (await listed())[0]?.includes('best 0.'), 'the model to show its best score');
   });

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TracesFeatureParts } from '../../../src/extension/traces/feature';
-import { activate, featureParts, setDatabasePath, tempWorkspaceFolder, waitFor } from '../helpers';
+import { activate, featureParts, suiteDatabase, waitFor } from '../helpers';
 
 const HOOK = Symbol.for('tunix-rt.traces.feature');
 
@@ -29,28 +29,16 @@ function runCli(distDir: string, args: string[]): Promise<{ code: number | null;
 
 describe('store: one database shared by this window and the CLI (integration)', function () {
   this.timeout(180_000);
-  let dbDir: string;
-  let dbPath: string;
+  const suite = suiteDatabase('.tunix-store-it-', { file: 'shared.db' });
 
-  before(async () => {
-    await activate();
-    dbDir = tempWorkspaceFolder('.tunix-store-it-');
-    dbPath = path.join(dbDir, 'shared.db');
-    await setDatabasePath(dbPath, () => parts().stores.path === dbPath);
-  });
 
-  after(async () => {
-    await parts().stores.closeAll();
-    await setDatabasePath(undefined);
-    fs.rmSync(dbDir, { recursive: true, force: true });
-  });
 
   it('the window writes while the CLI imports into the same file: no lost update, and each sees the other', async () => {
     const api = await parts().stores.api();
     const store = await parts().stores.open();
     const distDir = (await activate()).services.distDir;
 
-    const file = path.join(dbDir, 'cli-batch.jsonl');
+    const file = path.join(suite.dir, 'cli-batch.jsonl');
     const N = 3000;
     fs.writeFileSync(
       file,
@@ -61,7 +49,7 @@ describe('store: one database shared by this window and the CLI (integration)', 
     const external: number[] = [];
     const sub = store.onDidChange((e) => e.origin !== 'local' && external.push(e.seq));
 
-    const cli = runCli(distDir, ['import', file, '--db', dbPath, '--batch', '200', '--json']);
+    const cli = runCli(distDir, ['import', file, '--db', suite.db, '--batch', '200', '--json']);
     // Meanwhile this window writes one trace at a time (each its own durable transaction).
     const ours = 40;
     for (let k = 0; k < ours; k++) {
@@ -88,7 +76,7 @@ describe('store: one database shared by this window and the CLI (integration)', 
     );
 
     // And the CLI, a fresh process, sees the window's writes (still in the journal, not yet compacted).
-    const listed = await runCli(distDir, ['traces', 'list', '--db', dbPath, '--source', 'from-window', '--limit', '100', '--json']);
+    const listed = await runCli(distDir, ['traces', 'list', '--db', suite.db, '--source', 'from-window', '--limit', '100', '--json']);
     assert.equal(listed.code, 0, listed.stderr);
     assert.equal(JSON.parse(listed.stdout).items.length, ours);
   });

@@ -12,7 +12,7 @@ import type { ImportOutcome } from '../../../src/extension/traces/importCommand'
 import type { TraceComparePanel } from '../../../src/extension/traces/traceComparePanel';
 import type { TracesNode } from '../../../src/extension/traces/tracesTree';
 import type { TraceViewerPanel } from '../../../src/extension/traces/traceViewerPanel';
-import { activate, featureParts, logText, setDatabasePath, tempWorkspaceFolder, waitFor, workspaceDir } from '../helpers';
+import { activate, featureParts, logText, suiteDatabase, waitFor, workspaceDir } from '../helpers';
 
 const HOOK = Symbol.for('tunix-rt.traces.feature');
 
@@ -50,27 +50,14 @@ function pageReady(host: { onDidBecomeReady: vscode.Event<void>; isReady: boolea
 
 describe('traces: view, import, viewer and comparison (integration)', function () {
   this.timeout(120_000);
-  let dbDir: string;
-  let dbPath: string;
+  const suite = suiteDatabase('.tunix-it-', { file: 'traces.db' });
   const samples = () => path.join(workspaceDir(), 'traces');
 
-  before(async () => {
-    await activate();
-    dbDir = tempWorkspaceFolder('.tunix-it-');
-    dbPath = path.join(dbDir, 'traces.db');
-    await setDatabasePath(dbPath, () => parts().stores.path === dbPath);
-  });
 
-  after(async () => {
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await setDatabasePath(undefined);
-    await parts().stores.close(dbPath);
-    fs.rmSync(dbDir, { recursive: true, force: true });
-  });
 
   it('shows nothing (so the welcome content shows) and creates no database before the first import', async () => {
     assert.deepEqual(await children(), []);
-    assert.equal(fs.existsSync(dbPath), false, 'looking at the view created a database file');
+    assert.equal(fs.existsSync(suite.db), false, 'looking at the view created a database file');
   });
 
   it('imports a JSONL file given as a Uri (explorer / CodeLens) and reports counts', async () => {
@@ -79,7 +66,7 @@ describe('traces: view, import, viewer and comparison (integration)', function (
     assert.equal(outcome.report.imported, 5);
     assert.equal(outcome.report.invalid, 0);
     assert.match(outcome.summary, /^Imported 5 traces from reasoning\.trace\.jsonl \(0 duplicates skipped, 0 invalid lines\)/);
-    assert.ok(fs.existsSync(dbPath), 'the database file exists after the import');
+    assert.ok(fs.existsSync(suite.db), 'the database file exists after the import');
   });
 
   it('importing the same file again adds nothing and reports the duplicates', async () => {
@@ -141,7 +128,7 @@ describe('traces: view, import, viewer and comparison (integration)', function (
   });
 
   it('pages a large category lazily with "Load more" (keyset cursor), without repeating or skipping traces', async () => {
-    const file = path.join(dbDir, 'many.jsonl');
+    const file = path.join(suite.dir, 'many.jsonl');
     const lines = Array.from({ length: 250 }, (_, k) =>
       JSON.stringify({ trace_version: '1.0', prompt: `Add ${k} and ${k + 1}`, final_answer: String(2 * k + 1), steps: [{ i: 0, type: 'calc', content: `${k}+${k + 1}=${2 * k + 1}` }], meta: { source: 'paging', category: 'bulk', k } }),
     );
@@ -322,11 +309,11 @@ describe('traces: view, import, viewer and comparison (integration)', function (
 
   it('sees changes another process (the CLI) commits to the same database', async () => {
     const before = (await parts().stores.api()).countTraces(await parts().stores.open(), {});
-    const file = path.join(dbDir, 'cli.jsonl');
+    const file = path.join(suite.dir, 'cli.jsonl');
     fs.writeFileSync(file, JSON.stringify({ trace_version: '1.0', prompt: 'From the CLI', final_answer: 'ok', steps: [{ i: 0, type: 'note', content: 'written by another process' }], meta: { source: 'cli' } }) + '\n');
     const { spawnSync } = await import('node:child_process');
     const ext = vscode.extensions.getExtension('tunix-rt.tunix-rt')!;
-    const r = spawnSync(process.execPath, [path.join(ext.extensionPath, 'dist', 'cli.js'), 'import', file, '--db', dbPath, '--json'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    const r = spawnSync(process.execPath, [path.join(ext.extensionPath, 'dist', 'cli.js'), 'import', file, '--db', suite.db, '--json'], { encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
     assert.equal(r.status, 0, r.stderr);
     await waitFor(async () => (await children()).some((n) => n.kind === 'source' && n.source === 'cli'), 'the tree to show the CLI import');
     assert.equal((await parts().stores.api()).countTraces(await parts().stores.open(), {}), before + 1);

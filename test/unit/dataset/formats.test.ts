@@ -6,7 +6,7 @@ import { pyJson } from '../../../src/core/dataset/pyJson';
 import { repoRoot } from '../helpers';
 
 // The golden files are written by golden/make_golden.py with Python's json.dumps, following
-// DESIGN.md, independently of the TypeScript exporter. Each format must match byte for byte.
+// docs/architecture.md ("Dataset export formats"), independently of the TypeScript exporter. Each format must match byte for byte.
 const golden = path.join(repoRoot, 'test', 'unit', 'dataset', 'golden');
 
 interface Row extends ExportTrace {
@@ -35,7 +35,7 @@ describe('dataset export formats (golden files)', () => {
     });
   }
 
-  it('every golden line parses back to the fields DESIGN.md names', () => {
+  it("every golden line parses back to the fields of tunix-rt's formats", () => {
     const parse = (f: string) => fs.readFileSync(path.join(golden, `${f}.jsonl`), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     assert.deepEqual(Object.keys(parse('trace')[0]), ['id', 'prompts', 'trace_steps', 'final_answer', 'metadata']);
     assert.deepEqual(Object.keys(parse('tunix_sft')[0]), ['id', 'prompts', 'final_answer', 'metadata']);

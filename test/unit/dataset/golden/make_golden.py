@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the golden export files from input.jsonl, independently of the TypeScript code.
 
-The expected lines follow DESIGN.md ("Dataset export formats") and are serialized with
+The expected lines follow docs/architecture.md ("Dataset export formats") and are serialized with
 Python's own json.dumps, as tunix-rt serialized its exports, so the TypeScript exporter is
 checked against the real thing rather than against itself. Run from this folder:
     python3 make_golden.py

@@ -1,6 +1,6 @@
 // The page every webview loads: its Content-Security-Policy and what it references.
 import * as assert from 'node:assert/strict';
-import { contentSecurityPolicy, createNonce, webviewPage } from '../../../src/extension/platform/webview/html';
+import { contentSecurityPolicy, createNonce, webviewPage } from '../../../../../src/extension/platform/webview/html';
 
 const input = {
   title: 'Trace <b>"x"</b>',

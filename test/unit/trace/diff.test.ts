@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { alignSteps, diffSequences, diffTraces, diffWords, tokenize, type DiffSegment } from '../../../../src/core/trace/diff';
-import type { TraceStep } from '../../../../src/core/trace/types';
+import { alignSteps, diffSequences, diffTraces, diffWords, tokenize, type DiffSegment } from '../../../src/core/trace/diff';
+import type { TraceStep } from '../../../src/core/trace/types';
 
 const leftOf = (segs: DiffSegment[]) => segs.filter((s) => s.kind !== 'added').map((s) => s.text).join('');
 const rightOf = (segs: DiffSegment[]) => segs.filter((s) => s.kind !== 'removed').map((s) => s.text).join('');
