@@ -11,7 +11,7 @@
 // - A write's frame is fsynced before its COMMIT, and a commit returns only after both.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Database, SqlJsStatic, Statement } from 'sql.js';
+import type { Database, SqlJsStatic } from 'sql.js';
 import { UserError } from '../errors';
 import { CorruptDatabaseError } from './errors';
 import { appendFrame, encodeFrame, findValidFrameAfter, readFrames, type ReadStop } from './journal';
@@ -20,109 +20,13 @@ import { applyMigrations, MIGRATIONS_TABLE_SQL, pendingMigrations, registryGener
 import { readSnapshot, removeStaleTemps, writeSnapshot } from './snapshot';
 import { loadSqlJs } from './sqljs';
 import { assertDeterministic, decodePayload, TxRecorder } from './txPayload';
-import type { Row, SqlParams } from './types';
+import { fileId, sameFile, type FileId } from './fileIdentity';
+import { Statements } from './statements';
+import type { OpenOptions, Reader, StoreChange, StoreInfo, Writer } from './storeTypes';
 
-export interface OpenOptions {
-  /** Create the folder and an empty database when missing (default true). */
-  create?: boolean;
-  /** How long a write waits for another process's write to finish (default 15 s). */
-  lockTimeoutMs?: number;
-  /** Shown to other processes that have to wait for our writes (e.g. "VS Code window"). */
-  purpose?: string;
-  /** Compact when the journal exceeds max(compactMinBytes, compactRatio x snapshot size). Defaults 16 MiB and 1. */
-  compactMinBytes?: number;
-  compactRatio?: number;
-  /** Compact on close when the journal holds anything (default true). */
-  compactOnClose?: boolean;
-  /**
-   * When a journal record in the middle of the journal is damaged, keep everything before
-   * it, move the journal aside (`.journal.damaged-<time>`) and continue, instead of
-   * throwing CorruptDatabaseError (default false).
-   */
-  salvageJournal?: boolean;
-}
-
-export interface RunResult {
-  /** Rows changed by the statement (not counting triggers). */
-  changes: number;
-}
-
-/** Queries available everywhere. */
-export interface Reader {
-  /**
-   * The database file these queries read. Files that belong to records (run folders, dataset
-   * manifests, model versions) live beside it and are derived from it, never read from rows.
-   */
-  readonly databasePath: string;
-  all<T extends object = Row>(sql: string, params?: SqlParams): T[];
-  get<T extends object = Row>(sql: string, params?: SqlParams): T | undefined;
-  /** Calls `fn` for each row without building an array; return false to stop early. */
-  each<T extends object = Row>(sql: string, params: SqlParams | undefined, fn: (row: T) => boolean | void): void;
-}
-
-/** Queries and changes, inside a write transaction. Everything it changes is journaled. */
-export interface Writer extends Reader {
-  run(sql: string, params?: SqlParams): RunResult;
-  /** Several statements without parameters (DDL). */
-  exec(sql: string): void;
-}
-
-/** What the query functions need: a Store, or anything that runs read callbacks the same way (the benchmark's native peer). */
-export interface Readable {
-  read<T>(fn: (q: Reader) => T): T;
-}
-
-/** What writers need: a Store, or the benchmark's native peer. */
-export interface Writable {
-  write<T>(fn: (tx: Writer) => T, options?: { purpose?: string }): Promise<T>;
-}
-
-export interface StoreChange {
-  /** 'local': a write of this Store; 'external': caught up with another process; 'reload': the snapshot was replaced by another process. */
-  origin: 'local' | 'external' | 'reload';
-  /** Journal sequence number now applied. */
-  seq: number;
-}
-
-export interface StoreInfo {
-  path: string;
-  journalPath: string;
-  /** Last journal sequence number applied. */
-  seq: number;
-  snapshotBytes: number;
-  journalBytes: number;
-  /** Set when open found a torn journal tail (a write interrupted by a crash, never committed); it is truncated at the next write. */
-  tornTail?: { offset: number; bytes: number; reason: string };
-  /** Set when the store was opened with salvageJournal and records after a damaged one were set aside. */
-  salvaged?: { movedTo: string; keptThroughSeq: number };
-}
-
-interface FileId {
-  dev: number;
-  ino: number;
-  size: number;
-  mtimeMs: number;
-}
+export type { OpenOptions, Readable, Reader, RunResult, StoreChange, StoreInfo, Writable, Writer } from './storeTypes';
 
 const DEFAULTS = { lockTimeoutMs: 15_000, compactMinBytes: 16 * 1024 * 1024, compactRatio: 1 };
-const STATEMENT_CACHE = 256;
-
-function fileId(p: string): FileId | undefined {
-  try {
-    const s = fs.statSync(p);
-    return { dev: s.dev, ino: s.ino, size: s.size, mtimeMs: s.mtimeMs };
-  } catch {
-    return undefined;
-  }
-}
-
-function sameFile(a: FileId | undefined, b: FileId | undefined): boolean {
-  return !!a && !!b && a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
-}
-
-function isMalformed(err: unknown): boolean {
-  return /malformed|file is not a database|database disk image/i.test(String((err as Error)?.message ?? err));
-}
 
 /** The journal had a gap or a damaged record; `retry` says a reload may fix it (a concurrent compaction). */
 class JournalMismatch extends Error {
@@ -136,7 +40,7 @@ class JournalMismatch extends Error {
 
 export class Store {
   private db!: Database;
-  private readonly statements = new Map<string, Statement>();
+  private readonly sql: Statements;
   private readonly lock: WriteLock;
   private readonly opts: Required<Omit<OpenOptions, 'purpose' | 'salvageJournal'>> & Pick<OpenOptions, 'purpose' | 'salvageJournal'>;
   private journalFd = -1;
@@ -160,6 +64,7 @@ export class Store {
     readonly path: string,
     options: OpenOptions,
   ) {
+    this.sql = new Statements(() => this.db, path);
     this.opts = { create: true, compactOnClose: true, ...DEFAULTS, ...options };
     this.lock = new WriteLock(path, { timeoutMs: this.opts.lockTimeoutMs, purpose: options.purpose });
   }
@@ -201,7 +106,7 @@ export class Store {
     } catch (err) {
       // A store that failed to open holds nothing: release the file and the memory.
       this.closed = true;
-      this.freeStatements();
+      this.sql.freeAll();
       this.db?.close();
       fs.closeSync(this.journalFd);
       throw err;
@@ -296,7 +201,7 @@ export class Store {
       }
     }
     this.closed = true;
-    this.freeStatements();
+    this.sql.freeAll();
     this.db.close();
     fs.closeSync(this.journalFd);
   }
@@ -312,97 +217,10 @@ export class Store {
       get databasePath(): string {
         return resolvePath();
       },
-      all: (sql, params) => this.all(sql, params),
-      get: (sql, params) => this.get(sql, params),
-      each: (sql, params, fn) => this.each(sql, params, fn),
+      all: (sql, params) => this.sql.all(sql, params),
+      get: (sql, params) => this.sql.get(sql, params),
+      each: (sql, params, fn) => this.sql.each(sql, params, fn),
     };
-  }
-
-  private prepared(sql: string): Statement {
-    let stmt = this.statements.get(sql);
-    if (stmt) return stmt;
-    try {
-      stmt = this.db.prepare(sql);
-    } catch (err) {
-      throw this.sqlError(err, sql);
-    }
-    if (this.statements.size >= STATEMENT_CACHE) {
-      for (const [oldest, old] of this.statements) {
-        if (this.busy.has(oldest)) continue;
-        this.statements.delete(oldest);
-        old.free();
-        break;
-      }
-    }
-    this.statements.set(sql, stmt);
-    return stmt;
-  }
-
-  private sqlError(err: unknown, sql: string): Error {
-    if (isMalformed(err)) return new CorruptDatabaseError(this.path, 'snapshot', String((err as Error).message));
-    const e = new Error(`${(err as Error).message} (in SQL: ${sql.slice(0, 300)})`);
-    (e as Error & { cause?: unknown }).cause = err;
-    return e;
-  }
-
-  private all<T extends object>(sql: string, params?: SqlParams): T[] {
-    const rows: T[] = [];
-    this.each<T>(sql, params, (r) => void rows.push(r));
-    return rows;
-  }
-
-  private get<T extends object>(sql: string, params?: SqlParams): T | undefined {
-    let row: T | undefined;
-    this.each<T>(sql, params, (r) => {
-      row = r;
-      return false;
-    });
-    return row;
-  }
-
-  private each<T extends object>(sql: string, params: SqlParams | undefined, fn: (row: T) => boolean | void): void {
-    // A statement in use cannot be shared with a nested query of the same text, nor evicted
-    // by one: nested calls get a private statement.
-    const busy = this.busy.has(sql);
-    let stmt: Statement;
-    try {
-      stmt = busy ? this.db.prepare(sql) : this.prepared(sql);
-    } catch (err) {
-      throw this.sqlError(err, sql);
-    }
-    this.busy.add(sql);
-    try {
-      if (params) stmt.bind(params as never);
-      while (stmt.step()) if (fn(stmt.getAsObject() as T) === false) break;
-    } catch (err) {
-      throw this.sqlError(err, sql);
-    } finally {
-      if (busy) stmt.free();
-      else {
-        stmt.reset();
-        this.busy.delete(sql);
-      }
-    }
-  }
-  private readonly busy = new Set<string>();
-
-  private run(sql: string, params?: SqlParams): RunResult {
-    const stmt = this.busy.has(sql) ? undefined : this.prepared(sql);
-    try {
-      if (stmt) stmt.run((params ?? []) as never);
-      else this.db.run(sql, (params ?? []) as never);
-    } catch (err) {
-      throw this.sqlError(err, sql);
-    }
-    return { changes: this.db.getRowsModified() };
-  }
-
-  private exec(sql: string): void {
-    try {
-      this.db.exec(sql);
-    } catch (err) {
-      throw this.sqlError(err, sql);
-    }
   }
 
   // ---------------------------------------------------------------- writes
@@ -426,13 +244,13 @@ export class Store {
       run: (sql, params) => {
         assertDeterministic(sql);
         const bound = params === undefined ? [] : Array.isArray(params) ? params.slice() : { ...params };
-        const r = this.run(sql, bound);
+        const r = this.sql.run(sql, bound);
         recorder.run(sql, bound);
         return r;
       },
       exec: (sql) => {
         assertDeterministic(sql);
-        this.exec(sql);
+        this.sql.exec(sql);
         recorder.exec(sql);
       },
     };
@@ -555,14 +373,14 @@ export class Store {
       this.migratedGeneration = registryGeneration();
       writeSnapshot(this.path, db.export(), 0);
     } finally {
-      this.freeStatements();
+      this.sql.freeAll();
       db.close();
     }
   }
 
   /** Migrations of a brand-new database go straight into its first snapshot, not the journal. */
   private directWriter(): Writer {
-    return { ...this.reader, run: (sql, params) => this.run(sql, params), exec: (sql) => this.exec(sql) };
+    return { ...this.reader, run: (sql, params) => this.sql.run(sql, params), exec: (sql) => this.sql.exec(sql) };
   }
 
   private transactionDirect(fn: () => void): void {
@@ -599,7 +417,7 @@ export class Store {
         throw new CorruptDatabaseError(this.path, 'snapshot', `SQLite cannot read it (${msg})`);
       }
       if (this.db) {
-        this.freeStatements();
+        this.sql.freeAll();
         this.db.close();
       }
       this.db = db;
@@ -667,8 +485,8 @@ export class Store {
     try {
       for (const op of payload.o) {
         const sql = payload.s[op[0]];
-        if (op.length === 1) this.exec(sql);
-        else this.run(sql, op[1]);
+        if (op.length === 1) this.sql.exec(sql);
+        else this.sql.run(sql, op[1]);
       }
       this.db.exec('COMMIT');
     } catch (err) {
@@ -716,7 +534,7 @@ export class Store {
     const bytes = this.db.export();
     // sql.js before 1.17 closed and reopened the handle in export(), which invalidates
     // prepared statements and resets pragmas: start both afresh, whatever the version does.
-    this.freeStatements();
+    this.sql.freeAll();
     this.setPragmas(this.db);
     writeSnapshot(this.path, bytes, this.appliedSeq);
     // The snapshot now holds every record: the journal can go. A crash before this line
@@ -742,17 +560,6 @@ export class Store {
       this.salvaged = { movedTo, keptThroughSeq: salvage.seq };
       this.pendingSalvage = undefined;
     }, 'salvaging the journal');
-  }
-
-  private freeStatements(): void {
-    for (const s of this.statements.values()) {
-      try {
-        s.free();
-      } catch {
-        /* already freed */
-      }
-    }
-    this.statements.clear();
   }
 
   private changed(origin: StoreChange['origin']): void {
