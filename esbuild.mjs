@@ -6,7 +6,7 @@
 //   out/test/**        unit, integration and e2e tests (each file its own bundle)
 // `node esbuild.mjs --watch` rebuilds on change; source maps are always written.
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, readdirSync, statSync, chmodSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, chmodSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { readFileSync } from 'node:fs';
 
@@ -102,6 +102,23 @@ for (const b of builds) {
 }
 const active = builds.filter((b) => (Array.isArray(b.entryPoints) ? b.entryPoints.length : Object.keys(b.entryPoints).length));
 
+/**
+ * Removes test and bench bundles whose source is gone (a test moved or deleted), so mocha's
+ * `out/test/unit/**` glob never runs a stale copy of an old test.
+ */
+function pruneStaleBundles() {
+  for (const [outDir, srcDir] of [['out/test', 'test'], ['out/bench', 'bench']]) {
+    for (const file of filesUnder(outDir, '.js')) {
+      const source = join(srcDir, relative(outDir, file)).replace(/\.js$/, '.ts');
+      if (!existsSync(source) && !existsSync(`${source}x`)) {
+        rmSync(file, { force: true });
+        rmSync(`${file}.map`, { force: true });
+      }
+    }
+  }
+}
+
+pruneStaleBundles();
 copyAssets();
 if (watch) {
   const contexts = await Promise.all(active.map((b) => esbuild.context(b)));

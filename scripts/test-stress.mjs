@@ -32,7 +32,8 @@ function round(k) {
     });
     child.on('close', (code) => {
       const summary = out.trim().split('\n').filter((l) => /^\d+ passed, \d+ failed/.test(l)).at(-1) ?? 'no summary';
-      const failing = [...out.matchAll(/^\s+\d+\) (.+)$/gm)].map((m) => m[1].trim());
+      // The spec listing's failed tests (indented 4+); the summary below it repeats them under their suite.
+      const failing = [...out.matchAll(/^ {4,}\d+\) (.+)$/gm)].map((m) => m[1].trim());
       resolve({ k, code: code ?? 1, summary, failing: [...new Set(failing)], seconds: (Date.now() - started) / 1000 });
     });
   });

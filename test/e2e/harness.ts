@@ -341,6 +341,26 @@ export async function waitForQuickInput(title: string, timeoutMs = 20_000): Prom
   await page.locator(`${QUICK_INPUT} .quick-input-title`, { hasText: title }).waitFor({ state: 'visible', timeout: timeoutMs });
 }
 
+/**
+ * Writes the workspace's `.vscode/settings.json` and waits until `applied` says the window
+ * took it. On a busy machine the file watcher can miss a change (seen: a suite waited 90 s for
+ * a database switch that never came), so the file is written again every 15 s until then.
+ */
+export async function writeWorkspaceSettings(settings: Record<string, unknown>, applied: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const file = workspacePath('.vscode', 'settings.json');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const deadline = Date.now() + timeoutMs;
+  for (let attempt = 1; ; attempt++) {
+    fs.writeFileSync(file, JSON.stringify(settings, null, 2) + '\n'.repeat(attempt));
+    try {
+      await waitFor(applied, `the window to apply ${JSON.stringify(settings)}`, Math.min(15_000, Math.max(1_000, deadline - Date.now())));
+      return;
+    } catch (err) {
+      if (Date.now() >= deadline) throw err;
+    }
+  }
+}
+
 /** Types `text` into the input box that is open now and accepts it with Enter. */
 export async function answerInputBox(text: string): Promise<void> {
   const page = await openWorkbench();

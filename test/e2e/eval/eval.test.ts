@@ -26,6 +26,7 @@ import {
   waitForNotification,
   waitForQuickInput,
   workspacePath,
+  writeWorkspaceSettings,
 } from '../harness';
 import { externalRun, tunixCli, tunixJson } from '../../integration/eval/pipeline';
 
@@ -89,9 +90,6 @@ describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', fu
     db = workspacePath('.tunix', 'eval-e2e.db');
     const cwd = path.dirname(db);
     fs.mkdirSync(cwd, { recursive: true });
-    // This suite keeps its own database, so the other suites' traces do not mix in.
-    fs.mkdirSync(path.dirname(settingsFile()), { recursive: true });
-    fs.writeFileSync(settingsFile(), JSON.stringify({ 'tunix.database.path': db }, null, 2));
     const traces = path.join(cwd, 'addition.jsonl');
     const generated = tunixCli(['generate', 'addition', '--count', '120', '--seed', '7', '--out', traces], cwd);
     assert.equal(generated.code, 0, generated.stderr);
@@ -106,10 +104,12 @@ describe('evaluation: evaluate, leaderboard, compare, regression gate (e2e)', fu
     trained = run.run_id;
     carry = externalRun(db, key, 'column adder', true, cwd);
     noCarry = externalRun(db, key, 'column adder (no carry)', false, cwd);
-    // The window must have switched to this suite's database (the settings change) and seen the
-    // three finished runs before a command lists them.
+    // This suite keeps its own database, so the other suites' traces do not mix in. The window
+    // must have switched to it (the settings change) and seen the three finished runs before a
+    // command lists them.
     const runs = await focusView('Runs');
     try {
+      await writeWorkspaceSettings({ 'tunix.database.path': db }, async () => (await runs.locator('.monaco-list-row', { hasText: 'transformer 20 steps' }).count()) > 0);
       for (const name of ['transformer 20 steps', 'column adder', 'column adder (no carry)']) {
         await runs.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 90_000 });
       }
