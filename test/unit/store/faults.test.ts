@@ -290,32 +290,36 @@ describe('store faults: several writers', function () {
   });
 
   it('two processes incrementing one counter at once: no lost update', async () => {
-    const db = path.join(tempDir(), 'counter.db');
-    const N = 150;
-    const startAt = Date.now() + 1500;
-    const run = (name: string) =>
-      new Promise<{ code: number | null; stderr: string }>((res) => {
-        const c = spawn(process.execPath, [path.join(children, 'counterChild.js'), db, name, String(N), String(startAt)], { stdio: ['ignore', 'ignore', 'pipe'] });
-        let stderr = '';
-        c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-        c.on('exit', (code) => res({ code, stderr }));
-      });
-    const results = await Promise.all([run('a'), run('b')]);
-    for (const r of results) assert.equal(r.code, 0, r.stderr);
     registerMigrations('faulttest', [
       { version: 1, up: "CREATE TABLE counter (k TEXT PRIMARY KEY, v INTEGER NOT NULL); INSERT INTO counter VALUES ('c', 0); CREATE TABLE inc_log (writer TEXT NOT NULL, n INTEGER NOT NULL, seen INTEGER NOT NULL);" },
     ]);
-    const store = await openStore(db);
-    assert.equal(store.read((q) => q.get<{ v: number }>("SELECT v FROM counter WHERE k = 'c'")!.v), 2 * N);
-    const log = store.read((q) => q.all<{ writer: string; seen: number }>('SELECT writer, seen FROM inc_log ORDER BY seen'));
-    assert.equal(log.length, 2 * N);
-    // Every increment saw a distinct previous value: the two writers interleaved, none worked on stale data.
-    assert.deepEqual(
-      log.map((l) => l.seen),
-      Array.from({ length: 2 * N }, (_, k) => k),
-    );
-    const interleaved = log.filter((l, k) => k > 0 && l.writer !== log[k - 1].writer).length;
+    const N = 150;
+    // On a busy machine the scheduler can run one writer's whole batch before the other gets a
+    // turn: then nothing was tested at the same time, and the scenario runs again (3 at most).
+    let interleaved = 0;
+    for (let attempt = 1; attempt <= 3 && interleaved <= 2; attempt++) {
+      const db = path.join(tempDir(), 'counter.db');
+      const run = (name: string) =>
+        new Promise<{ code: number | null; stderr: string }>((res) => {
+          const c = spawn(process.execPath, [path.join(children, 'counterChild.js'), db, name, String(N), '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+          let stderr = '';
+          c.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+          c.on('exit', (code) => res({ code, stderr }));
+        });
+      const results = await Promise.all([run('a'), run('b')]);
+      for (const r of results) assert.equal(r.code, 0, r.stderr);
+      const store = await openStore(db);
+      assert.equal(store.read((q) => q.get<{ v: number }>("SELECT v FROM counter WHERE k = 'c'")!.v), 2 * N);
+      const log = store.read((q) => q.all<{ writer: string; seen: number }>('SELECT writer, seen FROM inc_log ORDER BY seen'));
+      assert.equal(log.length, 2 * N);
+      // Every increment saw a distinct previous value: none worked on stale data.
+      assert.deepEqual(
+        log.map((l) => l.seen),
+        Array.from({ length: 2 * N }, (_, k) => k),
+      );
+      interleaved = log.filter((l, k) => k > 0 && l.writer !== log[k - 1].writer).length;
+      await store.close();
+    }
     assert.ok(interleaved > 2, `the writers really ran at the same time (${interleaved} switches)`);
-    await store.close();
   });
 });
